@@ -1,0 +1,244 @@
+/**
+ * Verification of a received message (draft 2.4, 3.1, 3.2): every signature in every layer, path
+ * validation at a given time, SignatureType and mlExpansionHistory rules, the naming convention for
+ * domain signatures, and the resulting RFC 8601 Authentication-Results value with the RFC 7281 `smime`
+ * method (N14). Violations are flagged in the report, never thrown: only unreadable input throws.
+ */
+import { X509Certificate } from 'node:crypto';
+import * as O from '../asn1/oids.js';
+import { checkSignerInfo, type SignerCheck } from '../cms/signed-data.js';
+import type { RecipientKey, RecipientSummary } from '../cms/recipient-info.js';
+import { parseCertificate, type CertInfo } from '../x509/certificate.js';
+import { validatePath, type PathResult } from '../x509/path.js';
+import { getHeaders } from '../mime/index.js';
+import { checkDomainSignerNaming, certificatePurpose, originatorDomain, type NamingResult, type NamingRole, type OriginatorDomain } from './naming.js';
+import { isDomainSignature, signatureTypesOf } from './signature-type.js';
+import { mlExpansionHistoryOf } from './ml-expansion-history.js';
+import { REASONS, type ReasonCode } from './reasons.js';
+import { layerChain, parseMessage, shapeOf, signedLabel, type Layer, type SignedLayer } from '../message/layers.js';
+
+export type Verdict = 'pass' | 'fail' | 'policy' | 'none' | 'neutral';
+
+export interface VerifyOptions {
+  /** DER of the trust anchors that signer certificates must chain to. */
+  trustAnchors: Buffer[];
+  /** Validation time for certificate paths (vectors pin it); default now. */
+  validationTime?: Date;
+  /** Keys (recipient or DCA) to open encrypted layers, so the signatures inside are checked too. */
+  keys?: RecipientKey[];
+  /** Certificates not carried in the message (e.g. intermediates, or signers of a no-certs SignedData). */
+  extraCertificates?: Buffer[];
+  /** The originator's From: value; default the message's own From: (N9). */
+  from?: string;
+  /** Which SAN forms count for domain signers (N10): 'msa' submit://, 'mta' smtp://, 'any'. */
+  namingRole?: NamingRole;
+  /** authserv-id for Authentication-Results (RFC 8601 2.5). */
+  authservId?: string;
+}
+
+export interface SignerReport {
+  index: number;
+  subject?: string;
+  emails: string[];
+  certDer?: Buffer;
+  /** SignatureType values as OIDs. */
+  signatureTypes: string[];
+  domainSignature: boolean;
+  signature: SignerCheck;
+  path?: PathResult;
+  naming?: NamingResult;
+  reasons: ReasonCode[];
+  verdict: 'pass' | 'fail' | 'policy';
+}
+
+export interface LayerReport {
+  /** Position from the outside, 0 = outermost. */
+  position: number;
+  kind: Layer['kind'];
+  /** `S[domainSig]`, `E`, `data` ... */
+  label: string;
+  signers: SignerReport[];
+  reasons: ReasonCode[];
+  recipients?: RecipientSummary[];
+  opened?: boolean;
+  mlExpansionHistoryEntries?: number;
+  verdict: 'pass' | 'fail' | 'policy' | 'none';
+}
+
+export interface VerificationReport {
+  shape: string;
+  layers: LayerReport[];
+  /** Draft 3.2: the originator is named by the originator signature when there is one; otherwise only the domain is known. */
+  originator: { from?: string; domain?: string; identifiedBy: 'originatorSignature' | 'domainSignature' | 'none'; identity?: string };
+  domainSignatures: number;
+  verdict: Verdict;
+  reasons: ReasonCode[];
+  authenticationResults: string;
+}
+
+function worst(reasons: ReasonCode[]): 'pass' | 'fail' | 'policy' {
+  if (reasons.some((r) => REASONS[r].outcome === 'fail')) return 'fail';
+  if (reasons.some((r) => REASONS[r].outcome === 'policy')) return 'policy';
+  return 'pass';
+}
+
+function safeCert(der: Buffer): CertInfo | undefined {
+  try {
+    return parseCertificate(der);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkSigner(layer: SignedLayer, index: number, opts: VerifyOptions, originator: OriginatorDomain, anchors: CertInfo[], validationTime: Date): SignerReport {
+  const si = layer.sd.signerInfos[index]!;
+  const sig = checkSignerInfo(layer.sd, si, opts.extraCertificates ?? [], layer.kind === 'multipartSigned' ? layer.content : undefined);
+  const st = signatureTypesOf(si);
+  const ml = mlExpansionHistoryOf(si);
+  const reasons: ReasonCode[] = [...sig.reasons, ...st.reasons, ...ml.reasons];
+  const report: SignerReport = { index, emails: [], signatureTypes: st.values, domainSignature: isDomainSignature(st), signature: sig, reasons, verdict: 'pass' };
+  const cert = sig.certDer ? safeCert(sig.certDer) : undefined;
+  if (cert) {
+    report.certDer = cert.der;
+    report.subject = cert.subject;
+    report.emails = cert.sanEmails;
+    const candidates = [...layer.sd.certificates, ...(opts.extraCertificates ?? [])].map(safeCert).filter((c): c is CertInfo => !!c);
+    report.path = validatePath(cert, candidates, anchors, validationTime);
+    if (!report.path.ok) reasons.push(report.path.reason);
+    if (report.domainSignature) {
+      // draft 2.4 and 3.2: a check MUST be made that the naming convention was used; N11 keyUsage is part of it.
+      report.naming = checkDomainSignerNaming(cert, originator, { role: opts.namingRole ?? 'any' });
+      reasons.push(...report.naming.reasons);
+    } else if (!certificatePurpose(cert).signing) {
+      reasons.push('CERT_KEY_USAGE_NOT_SIGNING');
+    }
+  }
+  report.reasons = [...new Set(reasons)];
+  report.verdict = worst(report.reasons);
+  return report;
+}
+
+function hasSignedLayerBelow(layer: Layer): boolean | undefined {
+  for (const l of layerChain(layer).slice(1)) {
+    if (l.kind === 'signedData' || l.kind === 'multipartSigned') return true;
+    if ((l.kind === 'envelopedData' || l.kind === 'authEnvelopedData') && !l.inner) return undefined; // cannot tell
+  }
+  return false;
+}
+
+export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationReport {
+  const validationTime = opts.validationTime ?? new Date();
+  const anchors = opts.trustAnchors.map((d) => parseCertificate(d));
+  const fromValues = root.entity ? getHeaders(root.entity, 'From') : [];
+  const from = opts.from ?? (fromValues.length === 1 ? fromValues[0] : fromValues.length > 1 ? fromValues.join(', ') : undefined);
+  const originator = originatorDomain(from);
+  const layers: LayerReport[] = [];
+  const chain = layerChain(root);
+  chain.forEach((layer, position) => {
+    if (layer.kind === 'content') {
+      layers.push({ position, kind: 'content', label: 'data', signers: [], reasons: [], verdict: 'none' });
+      return;
+    }
+    if (layer.kind === 'envelopedData' || layer.kind === 'authEnvelopedData') {
+      const reasons: ReasonCode[] = layer.inner ? [] : ['ENCRYPTED_NOT_OPENED'];
+      if (layer.openError?.code === 'DECRYPT_FAILED' && layer.kind === 'authEnvelopedData' && /authentication tag/.test(layer.openError.message)) reasons.push('AUTH_TAG_INVALID');
+      layers.push({
+        position, kind: layer.kind, label: layer.kind === 'envelopedData' ? 'E' : 'A', signers: [], reasons,
+        recipients: layer.env.recipients, opened: !!layer.inner, verdict: reasons.includes('AUTH_TAG_INVALID') ? 'fail' : 'none',
+      });
+      return;
+    }
+    if (layer.kind !== 'signedData' && layer.kind !== 'multipartSigned') return;
+    const signed: SignedLayer = layer;
+    const signers = signed.sd.signerInfos.map((_, i) => checkSigner(signed, i, opts, originator, anchors, validationTime));
+    const reasons: ReasonCode[] = [];
+    if (signers.length === 0) {
+      reasons.push('EMPTY_SIGNATURE_LAYER');
+      if (signed.sd.eContentType !== O.id_data) reasons.push('EMPTY_LAYER_NOT_ID_DATA');
+      if (layer.kind === 'multipartSigned') reasons.push('EMPTY_LAYER_NO_CONTENT');
+    }
+    const infos = signed.sd.signerInfos;
+    if (new Set(infos.map((si) => signatureTypesOf(si).canonical)).size > 1) reasons.push('STYPE_INCONSISTENT');
+    const mls = infos.map(mlExpansionHistoryOf);
+    if (new Set(mls.map((m) => m.canonical)).size > 1) reasons.push('MLEH_INCONSISTENT');
+    if (signers.some((s) => s.domainSignature) && hasSignedLayerBelow(layer) === false) reasons.push('DOMAIN_SIG_ENCAPSULATES_NOTHING');
+    const all = [...reasons, ...signers.flatMap((s) => s.reasons)];
+    const report: LayerReport = { position, kind: layer.kind, label: `${layer.kind === 'signedData' ? 'S' : 'M'}[${signedLabel(signed.sd)}]`, signers, reasons, verdict: signers.length ? worst(all) : worst(reasons) === 'pass' ? 'none' : worst(reasons) };
+    const mlEntries = mls.find((m) => m.present)?.entries;
+    if (mlEntries !== undefined) report.mlExpansionHistoryEntries = mlEntries;
+    layers.push(report);
+  });
+
+  const allSigners = layers.flatMap((l) => l.signers);
+  const reasons = [...new Set(layers.flatMap((l) => [...l.reasons, ...l.signers.flatMap((s) => s.reasons)]))];
+  let verdict: Verdict;
+  if (allSigners.length === 0) verdict = layers.some((l) => l.reasons.includes('ENCRYPTED_NOT_OPENED')) ? 'neutral' : worst(reasons) === 'pass' ? 'none' : worst(reasons);
+  else verdict = worst(reasons);
+
+  // Draft 3.2: the originator signature is the innermost signature that is not a domain signature (N12: never an empty layer).
+  const originatorSigner = [...allSigners].reverse().find((s) => !s.domainSignature && s.verdict !== 'fail' && s.signature.ok);
+  const domainSigner = allSigners.find((s) => s.domainSignature && s.signature.ok);
+  const orig: VerificationReport['originator'] = { identifiedBy: 'none' };
+  if (from) orig.from = from;
+  if (originatorSigner) {
+    orig.identifiedBy = 'originatorSignature';
+    orig.identity = originatorSigner.emails[0] ?? originatorSigner.subject ?? 'unknown';
+    if (originator.ok) orig.domain = originator.domain;
+  } else if (domainSigner) {
+    orig.identifiedBy = 'domainSignature';
+    const d = domainSigner.naming?.matchedDomain ?? domainSigner.naming?.signerDomains[0];
+    if (d) {
+      orig.domain = d;
+      orig.identity = d;
+    }
+  }
+  const report: VerificationReport = {
+    shape: shapeOf(root),
+    layers,
+    originator: orig,
+    domainSignatures: allSigners.filter((s) => s.domainSignature).length,
+    verdict,
+    reasons,
+    authenticationResults: '',
+  };
+  report.authenticationResults = authenticationResults(report, opts.authservId ?? 'domsec.invalid');
+  return report;
+}
+
+export function verifyMessage(raw: Buffer, opts: VerifyOptions): VerificationReport {
+  const root = parseMessage(raw, opts.keys ? { keys: opts.keys } : {});
+  return verifyLayers(root, opts);
+}
+
+/** RFC 8601 2.2 `value`: a token, or a quoted-string when it holds specials. */
+function propValue(v: string): string {
+  return /^[A-Za-z0-9!#$%&'*+\-./=?^_`{|}~@]+$/.test(v) ? v : `"${v.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** RFC 8601 2.3 comments: parentheses and backslashes escaped, no line breaks. */
+function comment(text: string): string {
+  return `(${text.replace(/[()\\]/g, '\\$&').replace(/[\r\n]+/g, ' ')})`;
+}
+
+/**
+ * Authentication-Results value (RFC 8601 2.2) with the `smime` method of RFC 7281, whose properties are
+ * ptype `body`: smime-identifier (who signed), smime-part (which part, `1` here: the whole body).
+ */
+export function authenticationResults(report: VerificationReport, authservId: string): string {
+  const parts = [`${authservId};`, `smime=${report.verdict}`];
+  const top = report.reasons.filter((r) => REASONS[r].outcome !== 'info');
+  if (report.verdict === 'pass') parts.push(comment(report.domainSignatures ? `${report.domainSignatures} domain signature(s) verified` : 'signature verified'));
+  else if (top.length) parts.push(comment(top.join(' ')));
+  if (report.originator.identity) parts.push(`body.smime-identifier=${propValue(report.originator.identity)}`);
+  if (report.verdict !== 'none') parts.push('body.smime-part=1');
+  return parts.join(' ');
+}
+
+/** Subject of a certificate for display, without failing on odd encodings. */
+export function certSubject(der: Buffer): string {
+  try {
+    return new X509Certificate(der).subject.replace(/\n/g, ', ');
+  } catch {
+    return '?';
+  }
+}
