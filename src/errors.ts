@@ -5,6 +5,7 @@
 export type DomsecErrorCode =
   | 'BAD_ARGUMENT' // a caller or CLI argument is wrong
   | 'FILE_UNREADABLE' // a file could not be read
+  | 'WRITE_FAILED' // an output file or folder could not be written
   | 'MALFORMED_DER' // bytes that do not decode as the ASN.1 structure expected
   | 'MALFORMED_MIME' // a MIME entity that cannot be split into headers/body/parts
   | 'MALFORMED_CERTIFICATE'

@@ -98,6 +98,12 @@ export const REASONS = {
     ref: 'draft 2.4 (last paragraph); N11',
     outcome: 'fail',
   },
+  CERT_KEY_USAGE_NOT_ENCRYPTION: {
+    title: 'Certificate is not an encryption certificate',
+    description: 'A DCA or recipient certificate used for encryption lacks keyEncipherment (RSA) or keyAgreement (ECDH) (N11).',
+    ref: 'draft 2.4 (last paragraph), 4.1; N11',
+    outcome: 'policy',
+  },
   // --- SignatureType (draft 3.1.1, N1, N2) ---
   STYPE_UNSIGNED: {
     title: 'SignatureType present as an unsigned attribute',

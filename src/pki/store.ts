@@ -105,7 +105,7 @@ export async function writeTestPki(pki: TestPki, outDir: string): Promise<void> 
     await writeFile(join(tmp, 'pki.json'), `${JSON.stringify(pkiManifest(pki), null, 2)}\n`);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
-    throw new DomsecError('BAD_ARGUMENT', `cannot write test PKI under ${outDir}: ${(e as Error).message}`, { cause: e });
+    throw new DomsecError('WRITE_FAILED', `cannot write test PKI under ${outDir}: ${(e as Error).message}`, { cause: e });
   }
   const exists = await stat(target).then(() => true, () => false);
   const old = `${target}.old-${tag}`;
@@ -115,7 +115,7 @@ export async function writeTestPki(pki: TestPki, outDir: string): Promise<void> 
   } catch (e) {
     if (exists) await rename(old, target);
     await rm(tmp, { recursive: true, force: true });
-    throw new DomsecError('BAD_ARGUMENT', `cannot move test PKI into ${outDir}: ${(e as Error).message}`, { cause: e });
+    throw new DomsecError('WRITE_FAILED', `cannot move test PKI into ${outDir}: ${(e as Error).message}`, { cause: e });
   }
   if (exists) await rm(old, { recursive: true, force: true });
 }
