@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so that `npm link`/`npx domsec` work without a build step.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+// Launcher: loads the TypeScript CLI in this process through tsx's loader, so `npx domsec` and
+// `npm link` work without a build step (one process, no child node).
+import { register } from 'tsx/esm/api';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const r = spawnSync(process.execPath, [tsx, join(root, 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 2);
+register();
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

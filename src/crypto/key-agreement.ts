@@ -27,7 +27,15 @@ export function wrapByOid(oid: string): WrapAlg {
   return w;
 }
 
-export const KDF_SCHEMES: Record<string, { kdf: 'x963' | 'hkdf'; hash: KdfHash }> = {
+/**
+ * RFC 5753 7.1.4 dhSinglePass-stdDH-sha1kdf-scheme (x9-63-scheme 2): what `openssl cms -encrypt` (3.0)
+ * emits for an EC recipient unless told `-keyopt ecdh_kdf_md:...`. Accepted when decrypting only:
+ * KdfHash (what the engine encrypts with) stays SHA-2, and kdfSchemeOid never returns this one.
+ */
+export const DH_SINGLE_PASS_STD_DH_SHA1KDF_SCHEME = '1.3.133.16.840.63.0.2';
+
+export const KDF_SCHEMES: Record<string, { kdf: 'x963' | 'hkdf'; hash: KdfHash | 'sha1' }> = {
+  [DH_SINGLE_PASS_STD_DH_SHA1KDF_SCHEME]: { kdf: 'x963', hash: 'sha1' },
   [O.dhSinglePass_stdDH_sha256kdf_scheme]: { kdf: 'x963', hash: 'sha256' },
   [O.dhSinglePass_stdDH_sha384kdf_scheme]: { kdf: 'x963', hash: 'sha384' },
   [O.dhSinglePass_stdDH_sha512kdf_scheme]: { kdf: 'x963', hash: 'sha512' },
@@ -52,7 +60,7 @@ export function sharedInfo(wrapAlgDer: Buffer, keyLenBytes: number, ukm?: Buffer
 }
 
 /** ANSI X9.63 KDF (SEC 1 3.6.1): K = Hash(Z || counter || SharedInfo) || ..., counter from 1. */
-export function x963Kdf(hash: KdfHash, z: Buffer, info: Buffer, len: number): Buffer {
+export function x963Kdf(hash: KdfHash | 'sha1', z: Buffer, info: Buffer, len: number): Buffer {
   const out: Buffer[] = [];
   for (let c = 1, have = 0; have < len; c++) {
     const ctr = Buffer.alloc(4);
@@ -65,11 +73,11 @@ export function x963Kdf(hash: KdfHash, z: Buffer, info: Buffer, len: number): Bu
 }
 
 /** RFC 8418 2.2: HKDF with the ukm (if any) as salt and the DER ECC-CMS-SharedInfo as info. */
-export function hkdf(hash: KdfHash, z: Buffer, info: Buffer, len: number, ukm?: Buffer): Buffer {
+export function hkdf(hash: KdfHash | 'sha1', z: Buffer, info: Buffer, len: number, ukm?: Buffer): Buffer {
   return Buffer.from(hkdfSync(hash, z, ukm ?? Buffer.alloc(0), info, len));
 }
 
-export function deriveKek(scheme: { kdf: 'x963' | 'hkdf'; hash: KdfHash }, z: Buffer, wrapAlgDer: Buffer, keyLen: number, ukm?: Buffer): Buffer {
+export function deriveKek(scheme: { kdf: 'x963' | 'hkdf'; hash: KdfHash | 'sha1' }, z: Buffer, wrapAlgDer: Buffer, keyLen: number, ukm?: Buffer): Buffer {
   const info = sharedInfo(wrapAlgDer, keyLen, ukm);
   return scheme.kdf === 'x963' ? x963Kdf(scheme.hash, z, info, keyLen) : hkdf(scheme.hash, z, info, keyLen, ukm);
 }

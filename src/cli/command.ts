@@ -1,0 +1,31 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DomsecError } from '../errors.js';
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Full --help text. */
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs, strict, with its errors turned into one-line BAD_ARGUMENT errors. */
+export function parse<O extends Options>(argv: string[], options: O, command: string) {
+  try {
+    return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new DomsecError('BAD_ARGUMENT', `${command}: ${(e as Error).message.split('\n')[0]} (see domsec ${command} --help)`);
+  }
+}
+
+export function onePositional(positionals: string[], command: string, what = 'FILE'): string {
+  if (positionals.length !== 1) throw new DomsecError('BAD_ARGUMENT', `${command}: expected one ${what}, got ${positionals.length} (see domsec ${command} --help)`);
+  return positionals[0]!;
+}
+
+export function required<T>(v: T | undefined, what: string, command: string): T {
+  if (v === undefined || (Array.isArray(v) && v.length === 0)) throw new DomsecError('BAD_ARGUMENT', `${command}: ${what} is required (see domsec ${command} --help)`);
+  return v;
+}

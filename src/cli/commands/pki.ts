@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import type { Command } from '../command.js';
+import { parse, required } from '../command.js';
+import { parseDate } from '../io.js';
+import { generateTestPki, writeTestPki } from '../../pki/index.js';
+import { EXIT } from '../exit-codes.js';
+
+export const pki: Command = {
+  name: 'pki',
+  summary: 'generate a test PKI: CA, domain signers, DCAs, users, and certificates that break the naming rule',
+  help: `Usage: domsec pki --out DIR [--domain D ...] [--now TIME]
+
+Writes a test PKI to DIR: ca.crt (the trust anchor), and per domain D (default example.test and
+example.org) D/signer-rsa, signer-ec, signer-ec384, signer-ed25519 (SubjectAltName smtp://D, submit://D,
+dNSName D; digitalSignature), D/dca-rsa and dca-ec (encryption certificates), D/user-alice and
+user-bob; and for the first domain certificates that break the naming convention (bad-foreign,
+bad-lookalike, bad-nosan, bad-encryption-only, bad-expired, bad-untrusted, submit-only, smtp-only,
+bad-descendant, bad-single-label). pki.json lists every entry with what rule it breaks.
+Private keys are written with mode 0600. DIR is replaced as a whole (written aside, then renamed).
+
+Options:
+  --out DIR     output folder (required)
+  --domain D    a domain to issue for (repeatable)
+  --now TIME    the validation time the PKI is made for (certificates valid one year before to ten after)
+`,
+  async run(argv) {
+    const { values } = parse(argv, { out: { type: 'string' }, domain: { type: 'string', multiple: true }, now: { type: 'string' } }, 'pki');
+    if (values.help) return (process.stdout.write(this.help), EXIT.OK);
+    const out = required(values.out, '--out', 'pki');
+    const now = parseDate(values.now, '--now');
+    const generated = await generateTestPki({ ...(values.domain ? { domains: values.domain } : {}), ...(now ? { now } : {}) });
+    await writeTestPki(generated, out);
+    process.stderr.write(`domsec pki: wrote ${Object.keys(generated.entries).length} certificates and keys to ${out} (manifest ${out}/pki.json)\n`);
+    return EXIT.OK;
+  },
+};
