@@ -147,7 +147,19 @@ export function parseEnvelopedData(der: Uint8Array): ParsedEnvelope {
 export function contentKeyFor(env: ParsedEnvelope, who: RecipientKey): { cek: Buffer; recipientIndex: number } {
   const ref = certRef(who.certDer);
   const idx = env.recipientInfos.findIndex((ri) => recipientInfoMatches(ri, ref));
-  if (idx < 0) throw new DomsecError('NO_MATCHING_RECIPIENT', 'no RecipientInfo matches the given certificate (issuerAndSerialNumber or subjectKeyIdentifier)');
+  if (idx < 0) {
+    // kekri/pwri/ori name no certificate, so they never match; say so, naming the type and algorithm by OID,
+    // instead of a bare "no match" (UNSUPPORTED_ALGORITHM when nothing else could have been for this key).
+    const other = env.recipients.filter((r) => r.kind === 'kekri' || r.kind === 'pwri' || r.kind === 'ori');
+    if (other.length) {
+      const list = other.map((r) => `${r.kind}${r.recipients.length ? ` ${r.recipients.join(', ')}` : ''} (key-encryption algorithm ${r.keyEncryptionAlgorithm}${O.oidName(r.keyEncryptionAlgorithm) !== r.keyEncryptionAlgorithm ? ` ${O.oidName(r.keyEncryptionAlgorithm)}` : ''})`);
+      throw new DomsecError(
+        other.length === env.recipients.length ? 'UNSUPPORTED_ALGORITHM' : 'NO_MATCHING_RECIPIENT',
+        `no RecipientInfo matches the given certificate; RecipientInfo type ${list.join('; ')} is not supported (no key-encryption key or password available)`,
+      );
+    }
+    throw new DomsecError('NO_MATCHING_RECIPIENT', 'no RecipientInfo matches the given certificate (issuerAndSerialNumber or subjectKeyIdentifier)');
+  }
   const cek = unwrapContentKey(env.recipientInfos[idx]!, who);
   const need = contentKeyLength(env.contentEncryptionAlgorithm);
   if (cek.length !== need) throw new DomsecError('DECRYPT_FAILED', `recovered content key is ${cek.length} bytes, ${O.oidName(env.contentEncryptionAlgorithm.oid)} needs ${need} (wrong key?)`);

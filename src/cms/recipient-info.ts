@@ -137,7 +137,19 @@ export function summarizeRecipientInfo(ri: asn1js.BaseBlock): RecipientSummary {
   }
   const kinds = { 2: 'kekri', 3: 'pwri', 4: 'ori' } as const;
   const kind = kinds[ri.idBlock.tagNumber as 2 | 3 | 4] ?? 'ori';
-  return { kind, recipients: [], keyEncryptionAlgorithm: '?' };
+  // Named so that "not supported" errors can say which algorithm (by OID) and which KEK:
+  //   KEKRecipientInfo ::= SEQUENCE { version, kekid KEKIdentifier, keyEncryptionAlgorithm, encryptedKey }
+  //   PasswordRecipientInfo ::= SEQUENCE { version, keyDerivationAlgorithm [0] OPTIONAL, keyEncryptionAlgorithm, encryptedKey }
+  //   OtherRecipientInfo ::= SEQUENCE { oriType OBJECT IDENTIFIER, oriValue ANY }
+  try {
+    const p = children(ri);
+    if (kind === 'ori') return { kind, recipients: [], keyEncryptionAlgorithm: oidOf(p[0], 'oriType') };
+    const kea = p.find((b) => isTag(b, 1, 16) && children(b)[0] instanceof asn1js.ObjectIdentifier);
+    const recipients = kind === 'kekri' && p[1] ? [`kekid:${octetStringBytes(children(p[1])[0]!).toString('hex')}`] : [];
+    return { kind, recipients, keyEncryptionAlgorithm: kea ? oidOf(children(kea)[0], 'keyEncryptionAlgorithm') : '?' };
+  } catch {
+    return { kind, recipients: [], keyEncryptionAlgorithm: '?' };
+  }
 }
 
 export interface RecipientKey {

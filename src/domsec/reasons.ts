@@ -185,6 +185,12 @@ export const REASONS = {
     ref: 'draft 2.4; N9',
     outcome: 'policy',
   },
+  ORIGINATOR_ADDRESS_MISMATCH: {
+    title: "Originator signature does not name the From: address",
+    description: "The originator signature's certificate carries no rfc822Name equal to the From: address: the usual S/MIME masquerade check (RFC 8550 3). Recorded, not flagged: the draft makes no requirement on the originator signature, and a domain signer is assumed to have checked it (draft 3.2).",
+    ref: 'draft 3.1, 3.2; RFC 8550 3',
+    outcome: 'info',
+  },
   // --- mlExpansionHistory (RFC 2634 2.10, 4.2; draft 5) ---
   MLEH_UNSIGNED: {
     title: 'mlExpansionHistory as an unsigned attribute',

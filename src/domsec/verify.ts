@@ -170,14 +170,22 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
   });
 
   const allSigners = layers.flatMap((l) => l.signers);
+  const originatorSigner = findOriginatorSigner(chain, layers);
+  // RFC 8550 3 / draft 3.1: the originator's signature certificate must name the From: address, else the
+  // name mismatch is flagged (only domain signatures are exempted, by the naming convention of 2.4).
+  if (originatorSigner && originator.ok && !originatorSigner.emails.some((e) => e.toLowerCase() === originator.address.toLowerCase())) {
+    originatorSigner.reasons.push('ORIGINATOR_ADDRESS_MISMATCH');
+    originatorSigner.verdict = worst(originatorSigner.reasons);
+    const layer = layers.find((l) => l.signers.includes(originatorSigner));
+    if (layer) layer.verdict = worst([...layer.reasons, ...layer.signers.flatMap((s) => s.reasons)]);
+  }
   const reasons = [...new Set(layers.flatMap((l) => [...l.reasons, ...l.signers.flatMap((s) => s.reasons)]))];
   let verdict: Verdict;
   if (allSigners.length === 0) verdict = layers.some((l) => l.reasons.includes('ENCRYPTED_NOT_OPENED')) ? 'neutral' : worst(reasons) === 'pass' ? 'none' : worst(reasons);
   else verdict = worst(reasons);
 
-  // Draft 3.2: the originator signature is the innermost signature that is not a domain signature (N12: never an empty layer).
-  const originatorSigner = [...allSigners].reverse().find((s) => !s.domainSignature && s.verdict !== 'fail' && s.signature.ok);
-  const domainSigner = allSigners.find((s) => s.domainSignature && s.signature.ok);
+  // Only a domain signature that is valid and follows the naming convention says which domain the message came from (draft 3.2).
+  const domainSigner = allSigners.find((s) => s.domainSignature && s.verdict !== 'fail' && s.signature.ok && s.naming?.ok);
   const orig: VerificationReport['originator'] = { identifiedBy: 'none' };
   if (from) orig.from = from;
   if (originatorSigner) {
@@ -186,7 +194,7 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
     if (originator.ok) orig.domain = originator.domain;
   } else if (domainSigner) {
     orig.identifiedBy = 'domainSignature';
-    const d = domainSigner.naming?.matchedDomain ?? domainSigner.naming?.signerDomains[0];
+    const d = domainSigner.naming?.matchedDomain;
     if (d) {
       orig.domain = d;
       orig.identity = d;
@@ -205,19 +213,62 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
   return report;
 }
 
+/**
+ * The originator signature (draft 3.1.1, 3.2; N12), searched from the innermost layer out: a valid signer
+ * whose SignatureType names id-sti-originatorSig, or that has no SignatureType and encapsulates no further
+ * signature ("If the SignatureType attribute is absent and there are no further encapsulated signatures
+ * the recipient SHOULD assume that the signature is that of the message originator"). So an empty layer is
+ * never one (it has no signers), nor is a signature without SignatureType that wraps other signatures
+ * (an MLA's outer layer, or any layer above an invalid originator signature), nor one above an encrypted
+ * layer that was not opened (what it encapsulates is unknown).
+ */
+function findOriginatorSigner(chain: Layer[], layers: LayerReport[]): SignerReport | undefined {
+  let signaturesBelow = false;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const layer = chain[i]!;
+    if ((layer.kind === 'envelopedData' || layer.kind === 'authEnvelopedData') && !layer.inner) signaturesBelow = true;
+    const signers = layers[i]?.signers ?? [];
+    if (signers.length === 0) continue;
+    const found = signers.find(
+      (s) =>
+        !s.domainSignature &&
+        s.verdict !== 'fail' &&
+        s.signature.ok &&
+        (s.signatureTypes.includes(O.id_sti_originatorSig) || (s.signatureTypes.length === 0 && !signaturesBelow)),
+    );
+    if (found) return found;
+    signaturesBelow = true;
+  }
+  return undefined;
+}
+
 export function verifyMessage(raw: Buffer, opts: VerifyOptions): VerificationReport {
   const root = parseMessage(raw, opts.keys ? { keys: opts.keys } : {});
   return verifyLayers(root, opts);
 }
 
-/** RFC 8601 2.2 `value`: a token, or a quoted-string when it holds specials. */
-function propValue(v: string): string {
-  return /^[A-Za-z0-9!#$%&'*+\-./=?^_`{|}~@]+$/.test(v) ? v : `"${v.replace(/["\\]/g, '\\$&')}"`;
+/** RFC 2045 token: printable US-ASCII except SPACE and the tspecials ()<>@,;:\\"/[]?= */
+const TOKEN_RE = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
+/** RFC 8601 2.2 `[ [ local-part ] "@" ] domain-name`: local-part as a dot-atom (RFC 5322 3.2.3), domain-name as in RFC 6376 3.5. */
+const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+const ADDRESS_RE = new RegExp(`^(?:${ATEXT}(?:\\.${ATEXT})*)?@${LABEL}(?:\\.${LABEL})+$`);
+/** Control characters (CR and LF above all) can be neither written nor quoted in a field body: each run becomes one space. */
+const CONTROLS_RE = /[\x00-\x1f\x7f]+/g;
+
+/**
+ * RFC 8601 2.2 pvalue: an RFC 2045 token or an address written as is, anything else as a quoted-string.
+ * Values come from certificates (subject, SAN e-mail), i.e. from the sender: control characters are
+ * replaced so that nothing can end or fold the header line.
+ */
+function propValue(raw: string): string {
+  const v = raw.replace(CONTROLS_RE, ' ');
+  return TOKEN_RE.test(v) || ADDRESS_RE.test(v) ? v : `"${v.replace(/["\\]/g, '\\$&')}"`;
 }
 
-/** RFC 8601 2.3 comments: parentheses and backslashes escaped, no line breaks. */
+/** RFC 8601 2.3 comments: parentheses and backslashes escaped, no control characters (so no line breaks). */
 function comment(text: string): string {
-  return `(${text.replace(/[()\\]/g, '\\$&').replace(/[\r\n]+/g, ' ')})`;
+  return `(${text.replace(CONTROLS_RE, ' ').replace(/[()\\]/g, '\\$&')})`;
 }
 
 /**
@@ -227,7 +278,7 @@ function comment(text: string): string {
 export function authenticationResults(report: VerificationReport, authservId: string): string {
   const parts = [`${authservId};`, `smime=${report.verdict}`];
   const top = report.reasons.filter((r) => REASONS[r].outcome !== 'info');
-  if (report.verdict === 'pass') parts.push(comment(report.domainSignatures ? `${report.domainSignatures} domain signature(s) verified` : 'signature verified'));
+  if (report.verdict === 'pass') parts.push(comment(report.domainSignatures ? `domain signatures verified: ${report.domainSignatures}` : 'signature verified'));
   else if (top.length) parts.push(comment(top.join(' ')));
   if (report.originator.identity) parts.push(`body.smime-identifier=${propValue(report.originator.identity)}`);
   if (report.verdict !== 'none') parts.push('body.smime-part=1');

@@ -63,15 +63,18 @@ export function jsonReplacer(_k: string, v: unknown): unknown {
   return v;
 }
 
+/** Text from certificates and headers is sender-controlled: no control characters reach the terminal. */
+const clean = (v: string): string => v.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+
 export function formatReport(r: VerificationReport): string {
   const lines = [`shape: ${r.shape}`, `verdict: ${r.verdict}`];
   const o = r.originator;
-  lines.push(`originator: ${o.identity ?? '(unknown)'} (identified by ${o.identifiedBy})${o.from ? `, From: ${o.from}` : ''}`);
+  lines.push(`originator: ${clean(o.identity ?? '(unknown)')} (identified by ${o.identifiedBy})${o.from ? `, From: ${clean(o.from)}` : ''}`);
   for (const l of r.layers) {
     if (l.kind === 'content') continue;
     lines.push(`layer ${l.position} ${l.label}: ${l.verdict}${l.reasons.length ? ` [${l.reasons.join(', ')}]` : ''}${l.opened === false ? ' (not opened)' : ''}`);
     for (const s of l.signers) {
-      lines.push(`  signer ${s.index}: ${s.verdict}${s.domainSignature ? ' domain signature' : ''} ${s.subject ?? '(certificate not found)'}`);
+      lines.push(`  signer ${s.index}: ${s.verdict}${s.domainSignature ? ' domain signature' : ''} ${clean(s.subject ?? '(certificate not found)')}`);
       for (const reason of s.reasons) lines.push(`    ${reason}: ${REASONS[reason].title} (${REASONS[reason].ref})`);
     }
   }
