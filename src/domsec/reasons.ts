@@ -185,11 +185,11 @@ export const REASONS = {
     ref: 'draft 2.4; N9',
     outcome: 'policy',
   },
-  ORIGINATOR_ADDRESS_MISMATCH: {
-    title: "Originator signature does not name the From: address",
-    description: "The originator signature's certificate carries no rfc822Name equal to the From: address: the usual S/MIME masquerade check (RFC 8550 3). Recorded, not flagged: the draft makes no requirement on the originator signature, and a domain signer is assumed to have checked it (draft 3.2).",
-    ref: 'draft 3.1, 3.2; RFC 8550 3',
-    outcome: 'info',
+  SIGNER_ADDRESS_MISMATCH: {
+    title: 'Signer certificate does not name the From: address',
+    description: 'A signature that is not a domain signature, not an MLA signature and not under a valid domain signature has a certificate without an rfc822Name equal to the From: address: the S/MIME masquerade check, relaxed by the naming convention only for domain signatures (a signature lacking SignatureType, or with another value, gets no such relief).',
+    ref: 'draft 3.1, 3.1.1; RFC 8550 3',
+    outcome: 'policy',
   },
   // --- mlExpansionHistory (RFC 2634 2.10, 4.2; draft 5) ---
   MLEH_UNSIGNED: {

@@ -171,14 +171,7 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
 
   const allSigners = layers.flatMap((l) => l.signers);
   const originatorSigner = findOriginatorSigner(chain, layers);
-  // RFC 8550 3 / draft 3.1: the originator's signature certificate must name the From: address, else the
-  // name mismatch is flagged (only domain signatures are exempted, by the naming convention of 2.4).
-  if (originatorSigner && originator.ok && !originatorSigner.emails.some((e) => e.toLowerCase() === originator.address.toLowerCase())) {
-    originatorSigner.reasons.push('ORIGINATOR_ADDRESS_MISMATCH');
-    originatorSigner.verdict = worst(originatorSigner.reasons);
-    const layer = layers.find((l) => l.signers.includes(originatorSigner));
-    if (layer) layer.verdict = worst([...layer.reasons, ...layer.signers.flatMap((s) => s.reasons)]);
-  }
+  flagAddressMismatches(layers, chain, originator);
   const reasons = [...new Set(layers.flatMap((l) => [...l.reasons, ...l.signers.flatMap((s) => s.reasons)]))];
   let verdict: Verdict;
   if (allSigners.length === 0) verdict = layers.some((l) => l.reasons.includes('ENCRYPTED_NOT_OPENED')) ? 'neutral' : worst(reasons) === 'pass' ? 'none' : worst(reasons);
@@ -240,6 +233,31 @@ function findOriginatorSigner(chain: Layer[], layers: LayerReport[]): SignerRepo
     signaturesBelow = true;
   }
   return undefined;
+}
+
+/**
+ * RFC 8550 3 / draft 3.1: a signature whose certificate does not name the From: address is flagged
+ * (masquerade check). Exempt: domain signatures (the naming convention of 2.4 replaces the check),
+ * signatures under a valid domain signature (draft 3.2: the domain signer is assumed to have verified
+ * them), MLA signatures carrying a signed mlExpansionHistory (RFC 2634 4.2), and invalid signatures
+ * (already failed).
+ */
+function flagAddressMismatches(layers: LayerReport[], chain: Layer[], originator: OriginatorDomain): void {
+  if (!originator.ok) return;
+  const address = originator.address.toLowerCase();
+  for (const l of layers) {
+    if (l.signers.some((s) => s.domainSignature && s.verdict !== 'fail')) return;
+    const layer = chain[l.position];
+    if (!layer || (layer.kind !== 'signedData' && layer.kind !== 'multipartSigned')) continue;
+    for (const s of l.signers) {
+      if (s.domainSignature || s.verdict === 'fail' || !s.certDer) continue;
+      if (mlExpansionHistoryOf(layer.sd.signerInfos[s.index]!).present) continue;
+      if (s.emails.some((e) => e.toLowerCase() === address)) continue;
+      s.reasons.push('SIGNER_ADDRESS_MISMATCH');
+      s.verdict = worst(s.reasons);
+    }
+    l.verdict = l.signers.length ? worst([...l.reasons, ...l.signers.flatMap((s) => s.reasons)]) : l.verdict;
+  }
 }
 
 export function verifyMessage(raw: Buffer, opts: VerifyOptions): VerificationReport {

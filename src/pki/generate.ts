@@ -125,6 +125,8 @@ function specs(domains: string[], now: Date): CertSpec[] {
     for (const user of ['alice', 'bob']) {
       e(`user-${user}`, 'user', 'rsa-2048', `${user}@${d}`, [{ type: 'email', value: `${user}@${d}` }], KU.digitalSignature | KU.keyEncipherment);
     }
+    // An end recipient with an EC key, so that cases (a) and (c) can be exercised with ECDH key agreement.
+    e('user-carol-ec', 'user', 'ec-p256', `carol@${d}`, [{ type: 'email', value: `carol@${d}` }], KU.digitalSignature | KU.keyAgreement);
     if (idx !== 0) return;
     // Negative certificates, for the first domain only. Each breaks exactly one rule in the stated use.
     const from = `domain signature on mail From: alice@${d}`;

@@ -248,11 +248,10 @@ describe('a domain-signed message S_domain(S1(C)) passes (draft 3.2)', () => {
     });
   }
 
-  it('records (info, not a flag) an originator signature whose certificate does not name the From: address (RFC 8550 3)', () => {
+  it('does not flag a From: mismatch of a signature under a valid domain signature (draft 3.2: the domain signer vouches)', () => {
     const other = verify(domainSigned('example.test/signer-rsa', headersWithFrom('Alice <alice@mail.example.test>')));
-    expect(other.reasons).toEqual(['ORIGINATOR_ADDRESS_MISMATCH']);
+    expect(other.reasons).toEqual([]);
     expect(other.verdict).toBe('pass');
-    expect(verify(domainSigned('example.test/signer-rsa')).reasons).toEqual([]);
   });
 
   it('accepts the signer domain as a whole-label ascendant of the From: domain (N9: example.test covers mail.example.test)', () => {
@@ -283,11 +282,12 @@ describe('a domain-signed message S_domain(S1(C)) passes (draft 3.2)', () => {
 });
 
 describe('SignatureType attribute (draft 3.1, 3.1.1; N1, N2)', () => {
-  it('absent: the outer signature is not a domain signature, and no naming check is made', () => {
+  it('absent: the outer signature is not a domain signature, no naming check is made, and its From: mismatch is flagged (draft 3.1)', () => {
     for (const name of ['example.test/signer-rsa', 'example.test/bad-foreign']) {
       const r = verify(domainSigned([signer(name)]));
-      expect(r.verdict, name).toBe('pass');
-      expect(r.reasons, name).toEqual([]);
+      // Without SignatureType the naming convention gives no relief: the ordinary S/MIME name check applies.
+      expect(r.verdict, name).toBe('policy');
+      expect(r.reasons, name).toEqual(['SIGNER_ADDRESS_MISMATCH']);
       expect(r.domainSignatures, name).toBe(0);
       expect(r.shape).toBe('S[-](S[-](data))');
       expect(r.layers[0]!.signers[0]!.domainSignature).toBe(false);
@@ -307,10 +307,10 @@ describe('SignatureType attribute (draft 3.1, 3.1.1; N1, N2)', () => {
   ];
   for (const [what, values] of NOT_DOMAIN) {
     it(`${what} only: recognised, not a domain signature (3.2: domain signatures carry id-sti-domainSig)`, () => {
-      // Signed by a certificate for another domain: no naming check is triggered, so nothing is flagged.
+      // Signed by a certificate for another domain: no naming check is triggered; the ordinary From: check flags it.
       const r = verify(domainSigned([signer('example.test/bad-foreign', { signedAttributes: [st(values)] })]));
-      expect(r.verdict).toBe('pass');
-      expect(r.reasons).toEqual([]);
+      expect(r.verdict).toBe('policy');
+      expect(r.reasons).toEqual(['SIGNER_ADDRESS_MISMATCH']);
       expect(r.domainSignatures).toBe(0);
       expect(r.layers[0]!.signers[0]!.signatureTypes).toEqual(values);
       expect(r.layers[0]!.signers[0]!.naming).toBeUndefined();
@@ -327,10 +327,11 @@ describe('SignatureType attribute (draft 3.1, 3.1.1; N1, N2)', () => {
 
   it('as an unsigned attribute: STYPE_UNSIGNED, and not a domain signature', () => {
     const r = verify(domainSigned([signer('example.test/signer-rsa', { unsignedAttributes: [st([O.id_sti_domainSig])] })]));
-    expect(r.reasons).toEqual(['STYPE_UNSIGNED']);
+    // Not a domain signature, so the ordinary From: check applies too (SIGNER_ADDRESS_MISMATCH).
+    expect(r.reasons).toEqual(['STYPE_UNSIGNED', 'SIGNER_ADDRESS_MISMATCH']);
     expect(r.verdict).toBe('policy');
     expect(r.domainSignatures).toBe(0);
-    expect(r.layers[0]!.signers[0]!.reasons).toEqual(['STYPE_UNSIGNED']);
+    expect(r.layers[0]!.signers[0]!.reasons).toEqual(['STYPE_UNSIGNED', 'SIGNER_ADDRESS_MISMATCH']);
     expect(r.layers[0]!.signers[0]!.verdict).toBe('policy');
   });
 
@@ -360,8 +361,9 @@ describe('SignatureType attribute (draft 3.1, 3.1.1; N1, N2)', () => {
   it('under the misprinted OID 1.2.840.113549.1.9.28: an unknown attribute, so not a domain signature (N1)', () => {
     for (const name of ['example.test/signer-rsa', 'example.test/bad-foreign']) {
       const r = verify(domainSigned([signer(name, { signedAttributes: [st([O.id_sti_domainSig], O.id_aa_signatureType_misprint)] })]));
-      expect(r.reasons, name).toEqual(['STYPE_MISPRINTED_OID']);
-      expect(r.verdict, name).toBe('pass'); // info only: the signature itself is valid
+      // STYPE_MISPRINTED_OID is info; the policy verdict comes from the From: check a non-domain signature gets.
+      expect(r.reasons, name).toEqual(['STYPE_MISPRINTED_OID', 'SIGNER_ADDRESS_MISMATCH']);
+      expect(r.verdict, name).toBe('policy');
       expect(r.domainSignatures).toBe(0);
       expect(r.layers[0]!.signers[0]!.domainSignature).toBe(false);
       expect(r.layers[0]!.signers[0]!.naming).toBeUndefined();
@@ -375,7 +377,7 @@ describe('SignatureType attribute (draft 3.1, 3.1.1; N1, N2)', () => {
     expect(withDomain.verdict).toBe('policy');
     expect(withDomain.domainSignatures).toBe(1);
     const withOriginator = verify(domainSigned([signer('example.test/signer-rsa', { signedAttributes: [st([O.id_sti_originatorSig, O.id_sti_addAttribSig])] })]));
-    expect(withOriginator.reasons).toEqual(['STYPE_ADDATTRIB_COMBINED']);
+    expect(withOriginator.reasons).toEqual(['STYPE_ADDATTRIB_COMBINED', 'SIGNER_ADDRESS_MISMATCH']);
     expect(withOriginator.domainSignatures).toBe(0);
   });
 });
@@ -655,7 +657,8 @@ describe('mlExpansionHistory (RFC 2634 2.10; draft 5)', () => {
 
   it('as an unsigned attribute: MLEH_UNSIGNED, and it does not count as present', () => {
     const r = verify(mla([signer('example.test/signer-rsa', { unsignedAttributes: [ml(1)] })]));
-    expect(r.reasons).toEqual(['MLEH_UNSIGNED']);
+    // An unsigned mlExpansionHistory does not make an MLA signature, so the From: check applies.
+    expect(r.reasons).toEqual(['MLEH_UNSIGNED', 'SIGNER_ADDRESS_MISMATCH']);
     expect(r.verdict).toBe('policy');
     expect(r.shape).toBe('S[-](S[domainSig](S[-](data)))');
     expect(r.layers[0]!.mlExpansionHistoryEntries).toBeUndefined();
@@ -670,7 +673,7 @@ describe('mlExpansionHistory (RFC 2634 2.10; draft 5)', () => {
     expect(differs.reasons).toEqual(['MLEH_INCONSISTENT']);
     expect(differs.verdict).toBe('policy');
     const onlyOne = verify(mla([signer('example.test/signer-rsa', { signedAttributes: [ml(2)] }), signer('example.test/signer-ec')]));
-    expect(onlyOne.reasons).toEqual(['MLEH_INCONSISTENT']);
+    expect(onlyOne.reasons).toEqual(['MLEH_INCONSISTENT', 'SIGNER_ADDRESS_MISMATCH']);
   });
 });
 
