@@ -13,8 +13,9 @@ import { encrypt } from './commands/encrypt.js';
 import { decrypt } from './commands/decrypt.js';
 import { pki } from './commands/pki.js';
 import { demo } from './commands/demo.js';
+import { vectors } from './commands/vectors.js';
 
-export const COMMANDS: readonly Command[] = [pki, inspect, sign, verify, encrypt, decrypt, demo];
+export const COMMANDS: readonly Command[] = [pki, inspect, sign, verify, encrypt, decrypt, vectors, demo];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

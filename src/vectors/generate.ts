@@ -1,0 +1,176 @@
+/**
+ * The golden-vector generator: declarations (src/vectors/cases/) + pinned keys (vectors/keys/) + fixed
+ * times + a seeded RNG -> vectors/manifest.json and one folder per area. Regenerating changes no byte.
+ */
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { generateTestPki, loadTestPki, writeTestPki, type TestPki } from '../pki/index.js';
+import { SeededRng } from '../crypto/rng.js';
+import { applyDomainSignature } from '../domsec/apply.js';
+import { decodeBody, parseEntity, classifyEntity } from '../mime/index.js';
+import { loadPrivateKey } from '../x509/keys.js';
+import { DomsecError, isDomsecError } from '../errors.js';
+import { BUG_TYPES, FLAGS } from './flags.js';
+import { VectorContext, VECTOR_TIME } from './context.js';
+import type { VectorDecl } from './model.js';
+import { encryptionVectors } from './cases/encryption.js';
+import { section5Vectors } from './cases/section5.js';
+import { receivingVectors } from './cases/receiving.js';
+
+export const VECTOR_SEED = 'domsec-suite golden vectors, seed 1';
+export const SPEC = 'draft-melnikov-smime-msa-to-mda-02';
+export const MANIFEST_FORMAT = 'domsec-vectors/1';
+
+export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors];
+
+export interface ManifestTest {
+  tcId: number;
+  id: string;
+  kind: VectorDecl['kind'];
+  description: string;
+  sections: string[];
+  notes: string[];
+  requirements: string[];
+  flags: string[];
+  result: VectorDecl['result'];
+  files: { input: string; der?: string; plaintext?: string; referenceOutputs?: { noEncrypt: string; encrypt: string } };
+  keys: string[];
+  trustAnchors: string[];
+  validationTime: string;
+  sign?: NonNullable<VectorDecl['sign']>;
+  verify?: NonNullable<VectorDecl['verify']>;
+  expected: Record<string, unknown>;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  spec: string;
+  generatorVersion: string;
+  numberOfTests: number;
+  validationTime: string;
+  pki: string;
+  bugTypes: Record<string, string>;
+  notes: Record<string, { bugType: string; description: string }>;
+  tests: ManifestTest[];
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function loadOrCreateKeys(keysDir: string): Promise<TestPki> {
+  if (existsSync(join(keysDir, 'pki.json'))) return loadTestPki(keysDir);
+  // Generated once; afterwards the keys are pinned input, committed with the vectors.
+  const pki = await generateTestPki({ now: new Date('2026-01-01T00:00:00Z') });
+  await writeTestPki(pki, keysDir);
+  return loadTestPki(keysDir);
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** Build every vector in memory: file path (relative to the vectors folder) -> bytes. */
+export async function buildVectors(keysDir: string): Promise<{ manifest: Manifest; files: Map<string, Buffer> }> {
+  const pki = await loadOrCreateKeys(keysDir);
+  const seed = new SeededRng(VECTOR_SEED);
+  const files = new Map<string, Buffer>();
+  const tests: ManifestTest[] = [];
+  ALL_VECTORS.forEach((decl, i) => {
+    const [, area, slug] = decl.id.split('::');
+    if (!area || !slug) throw new Error(`vector id ${decl.id} is not <suite>::<area>::<name>`);
+    const ctx = new VectorContext(pki, decl.id, seed);
+    const built = decl.build(ctx);
+    const base = `${area}/${slug}`;
+    const t: ManifestTest = {
+      tcId: i + 1, id: decl.id, kind: decl.kind, description: decl.description, sections: [...new Set(decl.sections)], notes: decl.notes,
+      requirements: decl.requirements, flags: decl.flags, result: decl.result, files: { input: `${base}.eml` }, keys: decl.keys,
+      trustAnchors: ['ca'], validationTime: VECTOR_TIME.toISOString(), expected: {},
+    };
+    files.set(`${base}.eml`, built.message);
+    const entity = parseEntity(built.message);
+    if (classifyEntity(entity).kind !== 'content') {
+      files.set(`${base}.der`, decodeBody(entity));
+      t.files.der = `${base}.der`;
+    }
+    if (decl.kind === 'decrypt') {
+      files.set(`${base}.plaintext.eml`, built.plaintext!);
+      t.files.plaintext = `${base}.plaintext.eml`;
+      t.expected = { ...decl.expectDecrypt };
+    } else if (decl.kind === 'verify') {
+      if (decl.verify) t.verify = decl.verify;
+      t.expected = { ...decl.expectVerify, authenticationResults: `smime=${decl.expectVerify!.verdict}` };
+    } else {
+      t.sign = decl.sign!;
+      t.expected = { ...decl.expectSign };
+      if (decl.expectSign?.outputShape) {
+        const key = (n: string) => ({ certDer: pki.entries[n]!.certDer, key: loadPrivateKey(pki.entries[n]!.keyPem) });
+        const outputs = { noEncrypt: `${base}.out-noencrypt.eml`, encrypt: `${base}.out-encrypt.eml` };
+        for (const policy of ['noEncrypt', 'encrypt'] as const) {
+          const r = applyDomainSignature(built.message, {
+            signers: decl.sign!.signers.map(key),
+            policy: { encryptOutbound: policy === 'encrypt' },
+            ...(decl.sign!.localDca ? { dca: key(decl.sign!.localDca) } : {}),
+            encryptFor: decl.sign!.encryptFor.map((n) => ({ certDer: pki.entries[n]!.certDer })),
+            trustAnchors: [pki.ca.certDer],
+            validationTime: VECTOR_TIME,
+            signingTime: VECTOR_TIME,
+            originatorAuthenticated: decl.sign!.originatorAuthenticated,
+            rng: seed.fork(`${decl.id}/reference-output/${policy}`),
+          });
+          files.set(outputs[policy], r.message);
+        }
+        t.files.referenceOutputs = outputs;
+      }
+    }
+    tests.push(t);
+  });
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    spec: SPEC,
+    generatorVersion: packageVersion(),
+    numberOfTests: tests.length,
+    validationTime: VECTOR_TIME.toISOString(),
+    pki: 'keys/pki.json',
+    bugTypes: { ...BUG_TYPES },
+    notes: Object.fromEntries(Object.entries(FLAGS).map(([k, v]) => [k, { bugType: v.bugType, description: v.description }])),
+    tests,
+  };
+  files.set('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
+  return { manifest, files };
+}
+
+/**
+ * Write the vectors to outDir. Everything is built in memory first, then staged and moved into place,
+ * so a failure leaves the previous vectors untouched and never a half-written file.
+ */
+export async function generateVectors(outDir: string, keysDir: string = join(outDir, 'keys')): Promise<Manifest> {
+  const { manifest, files } = await buildVectors(keysDir);
+  if (resolve(keysDir) !== resolve(outDir, 'keys')) {
+    for (const p of walk(keysDir)) files.set(join('keys', relative(keysDir, p)), readFileSync(p));
+  }
+  mkdirSync(outDir, { recursive: true });
+  const staging = join(outDir, `.staging-${randomBytes(4).toString('hex')}`);
+  try {
+    for (const [rel, data] of files) {
+      const p = join(staging, rel);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, data, { mode: rel.startsWith('keys/') && rel.endsWith('.key') ? 0o600 : 0o644 });
+    }
+    for (const top of readdirSync(staging)) {
+      rmSync(join(outDir, top), { recursive: true, force: true });
+      renameSync(join(staging, top), join(outDir, top));
+    }
+  } catch (e) {
+    throw isDomsecError(e) ? e : new DomsecError('WRITE_FAILED', `cannot write vectors to ${outDir}: ${(e as Error).message}`);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return manifest;
+}

@@ -1,0 +1,74 @@
+/**
+ * Every positive golden vector checked by an independent implementation, the OpenSSL CLI, layer by
+ * layer: each signedData with signers must verify (`cms -verify`) and yield the engine's content; each
+ * envelope must decrypt (`cms -decrypt`) to the engine's plaintext; empty signature layers, which
+ * OpenSSL refuses to verify (`no signers`), are checked from `cms -cmsout -print`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadTestPki, type TestPki } from '../../src/pki/index.js';
+import { loadPrivateKey } from '../../src/x509/keys.js';
+import { layerChain, parseMessage } from '../../src/message/layers.js';
+import type { Manifest } from '../../src/vectors/generate.js';
+import { ATTIME, OpenSslDir, PkiFiles, printedHexField } from '../interop/openssl.js';
+
+const VECTORS = fileURLToPath(new URL('../../vectors/', import.meta.url));
+const manifest = JSON.parse(readFileSync(join(VECTORS, 'manifest.json'), 'utf8')) as Manifest;
+let pki: TestPki;
+let dir: OpenSslDir;
+let files: PkiFiles;
+
+beforeAll(async () => {
+  pki = await loadTestPki(join(VECTORS, 'keys'));
+  dir = new OpenSslDir('vectors');
+  files = new PkiFiles(dir, pki);
+});
+afterAll(() => dir.remove());
+
+/** Check one message with OpenSSL; returns how many layers were checked. */
+function checkLayers(message: Buffer, label: string): number {
+  const names = Object.keys(pki.entries).filter((n) => /\/(dca-|user-)/.test(n));
+  const keys = names.map((n) => ({ certDer: pki.entries[n]!.certDer, key: loadPrivateKey(pki.entries[n]!.keyPem) }));
+  let checked = 0;
+  for (const layer of layerChain(parseMessage(message, { keys }))) {
+    if (layer.kind === 'signedData') {
+      const f = dir.write(layer.der, 'der');
+      if (layer.sd.signerInfos.length === 0) {
+        const printed = dir.ok(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', f]).toString('latin1');
+        expect(printed, `${label}: empty layer has no signers`).toMatch(/signerInfos:\s*\n\s*<EMPTY>/);
+        expect(printed, `${label}: empty layer eContentType`).toMatch(/eContentType: pkcs7-data/);
+        expect(printedHexField(printed, 'eContent').equals(layer.content), `${label}: empty layer eContent`).toBe(true);
+      } else {
+        const out = dir.path(`out-${checked}.bin`);
+        dir.ok(['cms', '-verify', '-inform', 'DER', '-in', f, '-binary', '-CAfile', files.caFile, '-purpose', 'any', '-attime', ATTIME, '-out', out]);
+        expect(dir.read(out).equals(layer.content), `${label}: content OpenSSL verified`).toBe(true);
+      }
+      checked++;
+    } else if (layer.kind === 'envelopedData' || layer.kind === 'authEnvelopedData') {
+      expect(layer.inner, `${label}: engine opened the envelope`).toBeDefined();
+      const name = Object.keys(pki.entries).find((n) => pki.entries[n]!.certDer.equals(layer.opened!.certDer))!;
+      const f = dir.write(layer.der, 'der');
+      const out = dir.path(`out-${checked}.bin`);
+      dir.ok(['cms', '-decrypt', '-inform', 'DER', '-in', f, '-binary', '-inkey', files.of(name).key, '-recip', files.of(name).cert, '-out', out]);
+      expect(dir.read(out).equals(layer.inner!.raw), `${label}: plaintext OpenSSL decrypted`).toBe(true);
+      checked++;
+    }
+  }
+  return checked;
+}
+
+describe('OpenSSL checks every positive golden vector, layer by layer', () => {
+  const positive = manifest.tests.filter((t) => t.result === 'valid');
+  for (const kind of ['decrypt', 'verify', 'sign'] as const) {
+    it(`${kind} vectors`, () => {
+      let layers = 0;
+      for (const t of positive.filter((x) => x.kind === kind)) {
+        const inputs = [t.files.input, ...(t.files.referenceOutputs ? [t.files.referenceOutputs.noEncrypt, t.files.referenceOutputs.encrypt] : [])];
+        for (const f of inputs) layers += checkLayers(readFileSync(join(VECTORS, f)), `${t.id} ${f}`);
+      }
+      expect(layers).toBeGreaterThan(10);
+    });
+  }
+});

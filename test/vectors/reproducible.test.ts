@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateVectors } from '../../src/vectors/generate.js';
+
+const VECTORS = fileURLToPath(new URL('../../vectors/', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'domsec-vectors-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('golden vectors are reproducible', () => {
+  it('regenerating from the pinned keys gives the committed vectors byte for byte', async () => {
+    await generateVectors(tmp, join(VECTORS, 'keys'));
+    const generated = tree(tmp);
+    // Hand-written files live beside the generated ones.
+    const committed = tree(VECTORS).filter((f) => f !== 'schema.json' && f !== 'README.md');
+    expect(generated).toEqual(committed);
+    const differing = generated.filter((f) => !readFileSync(join(tmp, f)).equals(readFileSync(join(VECTORS, f))));
+    expect(differing, 'files that differ after regeneration: run `npm run vectors` and commit').toEqual([]);
+  });
+
+  it('writes private keys with mode 0600', () => {
+    const keys = tree(tmp).filter((f) => f.endsWith('.key'));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const k of keys) expect(statSync(join(tmp, k)).mode & 0o777, k).toBe(0o600);
+  });
+});
