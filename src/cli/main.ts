@@ -14,8 +14,9 @@ import { decrypt } from './commands/decrypt.js';
 import { pki } from './commands/pki.js';
 import { demo } from './commands/demo.js';
 import { vectors } from './commands/vectors.js';
+import { run } from './commands/run.js';
 
-export const COMMANDS: readonly Command[] = [pki, inspect, sign, verify, encrypt, decrypt, vectors, demo];
+export const COMMANDS: readonly Command[] = [pki, inspect, sign, verify, encrypt, decrypt, vectors, run, demo];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

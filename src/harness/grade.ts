@@ -1,0 +1,203 @@
+/**
+ * Grading: pure functions from (case, what was sent, what the gateway did) to checks and a verdict.
+ * No I/O here, so graders are tested directly and the same grades come out whatever drove the gateway.
+ */
+import * as O from '../asn1/oids.js';
+import { getHeaders, parseEntity } from '../mime/index.js';
+import { layerChain, parseMessage, shapeOf, type Layer } from '../message/layers.js';
+import { verifyLayers } from '../domsec/verify.js';
+import { checkDomainSignerNaming, originatorDomain } from '../domsec/naming.js';
+import { parseCertificate } from '../x509/certificate.js';
+import { certRef } from '../cms/cert-ref.js';
+import { recipientInfoMatches } from '../cms/recipient-info.js';
+import { REASONS } from '../domsec/reasons.js';
+import { isDomainSignature, signatureTypesOf } from '../domsec/signature-type.js';
+import type { RecipientKey } from '../cms/recipient-info.js';
+import type { SubmitResult } from '../smtp/submit.js';
+import type { CapturedMessage } from '../smtp/sink.js';
+import type { CaseDecl, CaseVerdict, Check, Evidence, Strength } from './model.js';
+
+export interface GradeContext {
+  /** The gateway's domain. */
+  local: string;
+  policy: 'encrypt' | 'noEncrypt';
+  trustAnchors: Buffer[];
+  validationTime: Date;
+  /** Every key the suite holds (it made the PKI): to open what the gateway encrypted. */
+  keys: RecipientKey[];
+  /** Certificate of the remote domain's DCA, which outbound encryption must address. */
+  remoteDcaCert?: Buffer;
+  /** How the gateway flags a verdict (N14): Authentication-Results smime, or a named header. */
+  flag: { method: 'authentication-results'; authservId?: string } | { method: 'header'; name: string; passPattern: string };
+}
+
+export interface Graded {
+  verdict: CaseVerdict;
+  reason: string;
+  checks: Check[];
+  evidence: Evidence;
+}
+
+const TRANSPORT_FAILURES = new Set(['connection-refused', 'greeting-timeout', 'timeout', 'disconnected', 'protocol']);
+
+/** E and A are both "encrypted" for the rules: a gateway may choose AuthEnvelopedData. */
+export const normalizeShape = (s: string): string => s.replace(/A\(/g, 'E(');
+
+function parsed(raw: Buffer, keys: RecipientKey[]): { root?: Layer; error?: string } {
+  try {
+    return { root: parseMessage(raw, { keys }) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+export function smimeResults(raw: Buffer, flag: GradeContext['flag']): string[] {
+  let headers: string[];
+  try {
+    headers = getHeaders(parseEntity(raw), flag.method === 'header' ? flag.name : 'Authentication-Results');
+  } catch {
+    return [];
+  }
+  if (flag.method === 'header') return headers.map((h) => (new RegExp(flag.passPattern).test(h) ? 'pass' : 'flagged'));
+  return headers
+    .filter((h) => !flag.authservId || h.trim().toLowerCase().startsWith(flag.authservId.toLowerCase()))
+    .flatMap((h) => [...h.matchAll(/\bsmime\s*=\s*([a-z]+)/gi)].map((m) => m[1]!.toLowerCase()));
+}
+
+function domainSignatureCount(root: Layer | undefined): number {
+  if (!root) return 0;
+  return layerChain(root)
+    .flatMap((l) => (l.kind === 'signedData' || l.kind === 'multipartSigned' ? l.sd.signerInfos : []))
+    .filter((si) => isDomainSignature(signatureTypesOf(si))).length;
+}
+
+export function verdictOf(checks: Check[]): { verdict: CaseVerdict; reason: string } {
+  const mustFail = checks.filter((c) => !c.ok && c.strength === 'MUST');
+  if (mustFail.length) return { verdict: 'FAIL', reason: mustFail.map((c) => c.message).join('; ') };
+  const shouldFail = checks.filter((c) => !c.ok);
+  if (shouldFail.length) return { verdict: 'WARN', reason: shouldFail.map((c) => c.message).join('; ') };
+  return { verdict: 'PASS', reason: `${checks.length} check(s) passed` };
+}
+
+export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured: CapturedMessage[], g: GradeContext): Graded {
+  const checks: Check[] = [];
+  const req = decl.requirements[0]!;
+  const check = (ok: boolean, message: string, requirement = req, strength: Strength = decl.strength, expected?: string, found?: string): void => {
+    checks.push({ requirement, strength, ok, message, ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}) });
+  };
+  const sentRoot = parsed(sent, g.keys).root;
+  const evidence: Evidence = {
+    smtp: { accepted: smtp.accepted, response: smtp.response, attempts: smtp.attempts, transcript: smtp.transcript, ...(smtp.failure ? { failure: smtp.failure } : {}) },
+    received: captured.map((m) => {
+      const p = parsed(m.raw, g.keys);
+      return { bytes: m.raw.length, shape: p.root ? shapeOf(p.root) : '(unparseable)', rcptTo: m.rcptTo, authenticationResults: smimeResults(m.raw, g.flag), ...(p.error ? { error: p.error } : {}) };
+    }),
+  };
+  if (smtp.failure && TRANSPORT_FAILURES.has(smtp.failure)) {
+    return { verdict: 'ERROR', reason: `the gateway's SMTP transport failed (${smtp.failure}): ${smtp.response}`, checks, evidence };
+  }
+  const e = decl.expect;
+
+  if (e.kind === 'no-domain-signature') {
+    if (!smtp.accepted) {
+      check(true, `refused at SMTP (${smtp.response})`);
+    } else if (captured.length === 0) {
+      check(true, 'accepted and not relayed');
+    } else {
+      const before = domainSignatureCount(sentRoot);
+      const out = parsed(captured[0]!.raw, g.keys).root;
+      const after = domainSignatureCount(out);
+      check(after <= before, after > before ? `a domain signature was generated although the draft forbids it (${after - before} added)` : 'relayed without a new domain signature', req, decl.strength, `${before} domain signature(s)`, `${after}`);
+    }
+    return { ...verdictOf(checks), checks, evidence };
+  }
+
+  // Every other expectation needs exactly one relayed / delivered message.
+  if (!smtp.accepted) {
+    check(false, `the gateway rejected the message: ${smtp.response}`);
+    return { ...verdictOf(checks), checks, evidence };
+  }
+  if (captured.length === 0) {
+    check(false, 'nothing was relayed or delivered within the case timeout');
+    return { ...verdictOf(checks), checks, evidence };
+  }
+  check(captured.length === 1, captured.length === 1 ? 'relayed once' : `relayed ${captured.length} times`, req, 'MUST', '1', String(captured.length));
+  const out = parsed(captured[0]!.raw, g.keys);
+  if (!out.root) {
+    check(false, `what the gateway relayed does not parse: ${out.error}`);
+    return { ...verdictOf(checks), checks, evidence };
+  }
+  const root = out.root;
+  const foundShape = shapeOf(root);
+  evidence.foundShape = foundShape;
+
+  if (e.kind === 'verdict') {
+    const results = smimeResults(captured[0]!.raw, g.flag);
+    const found = results[0];
+    check(found !== undefined, found === undefined ? 'no verdict header (Authentication-Results smime, N14)' : `verdict smime=${found}`, req, 'MUST', `smime=${e.verdict}`, found ?? '(none)');
+    if (found !== undefined) {
+      if (e.verdict === 'pass') check(found === 'pass', found === 'pass' ? 'not flagged' : `a valid message was flagged (smime=${found})`, req, 'MUST', 'pass', found);
+      else {
+        check(found !== 'pass', found === 'pass' ? `a violation was not flagged (smime=pass, expected ${e.verdict})` : 'flagged', req, 'MUST', e.verdict, found);
+        if (found !== 'pass' && g.flag.method === 'authentication-results') check(found === e.verdict, found === e.verdict ? `flagged as ${found}` : `flagged as ${found}, the reference flags ${e.verdict} (N14)`, req, 'SHOULD', e.verdict, found);
+      }
+    }
+    if (e.decrypted) {
+      const stillForUs = root.kind === 'envelopedData' || root.kind === 'authEnvelopedData';
+      check(!stillForUs, stillForUs ? 'delivered still encrypted: the DCA did not decrypt for its domain' : 'decrypted for the domain', 'DOMSEC-4-DCA-CASES', 'MUST', 'decrypted', foundShape);
+    }
+    return { ...verdictOf(checks), checks, evidence };
+  }
+
+  const report = verifyLayers(root, { trustAnchors: g.trustAnchors, validationTime: g.validationTime });
+  const fails = report.reasons.filter((r) => REASONS[r].outcome === 'fail');
+  check(fails.length === 0, fails.length ? `the output does not verify: ${fails.join(', ')}` : 'every signature in the output verifies', 'DOMSEC-3.2-ADHERE-NAMING', 'MUST');
+
+  if (e.kind === 'encrypted-for-recipient-dca') {
+    const top = root.kind === 'envelopedData' || root.kind === 'authEnvelopedData' ? root : undefined;
+    check(!!top, top ? 'relayed encrypted' : `relayed unencrypted (${foundShape})`, 'DOMSEC-4-DCA-CASES', 'MUST', 'E(...)', foundShape);
+    if (top && g.remoteDcaCert) {
+      const ref = certRef(g.remoteDcaCert);
+      check(top.env.recipientInfos.some((ri) => recipientInfoMatches(ri, ref)), "a RecipientInfo for the recipient's DCA", 'DOMSEC-4.1-RECIPIENT-INFO', 'MUST');
+    }
+    if (top) {
+      const oi = top.env.originatorCertificates.map((c) => parseCertificate(c));
+      const namesDomain = oi.some((c) => checkDomainSignerNaming(c, originatorDomain(`x@${g.local}`), { checkKeyUsage: false }).ok);
+      check(namesDomain, namesDomain ? "originatorInfo carries the DCA's certificate" : 'no originatorInfo naming the local DCA (N13)', 'DOMSEC-5-POLICY-ENCRYPT', 'MUST');
+      const inner = top.inner;
+      check(!!inner && domainSignatureCount(inner) > 0, 'domain signature applied before encryption', 'DOMSEC-4-SIGN-BEFORE-ENCRYPT', 'SHOULD');
+    }
+    return { ...verdictOf(checks), checks, evidence };
+  }
+
+  // domain-signed
+  const expected = e.shape[g.policy];
+  evidence.expectedShape = expected;
+  check(normalizeShape(foundShape) === normalizeShape(expected), `output shape ${foundShape}${normalizeShape(foundShape) === normalizeShape(expected) ? '' : `, expected ${expected}`}`, req, 'MUST', expected, foundShape);
+  check(report.domainSignatures > 0, report.domainSignatures > 0 ? 'a domain signature (SignatureType id-sti-domainSig) is present' : 'no domain signature: SignatureType id-sti-domainSig missing', 'DOMSEC-3.1-GENERATE-SIGNATURE-TYPE', 'MUST');
+  const outer = report.layers.flatMap((l) => l.signers).find((s) => s.domainSignature);
+  if (outer) {
+    const naming = outer.reasons.filter((r) => r.startsWith('NAMING_') || r === 'CERT_KEY_USAGE_NOT_SIGNING');
+    check(naming.length === 0, naming.length ? `domain signer certificate breaks the naming convention: ${naming.join(', ')}` : 'domain signer certificate follows the naming convention', 'DOMSEC-3.2-SIGNER-CERTIFICATE-NAMING', 'MUST');
+    const st = outer.reasons.filter((r) => r.startsWith('STYPE_'));
+    check(st.length === 0, st.length ? `SignatureType rules broken: ${st.join(', ')}` : 'SignatureType well formed', 'DOMSEC-3.1.1-SINGLE-INSTANCE', 'MUST');
+  }
+  const encaps = report.reasons.includes('DOMAIN_SIG_ENCAPSULATES_NOTHING');
+  check(!encaps, encaps ? 'the domain signature encapsulates no signature (no empty layer, N12)' : 'the domain signature encapsulates a signature', 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'MUST');
+  if (e.keepOriginatorSignature && sentRoot) {
+    const sentSigned = layerChain(sentRoot).filter((l) => l.kind === 'signedData' && l.sd.signerInfos.length > 0);
+    const innermost = sentSigned[sentSigned.length - 1];
+    const kept = innermost && innermost.kind === 'signedData' ? layerChain(root).some((l) => l.kind === 'signedData' && l.der.equals(innermost.der)) : true;
+    check(kept, kept ? "the originator's signature is kept byte for byte" : "the originator's signature was altered or dropped", 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'MUST');
+  }
+  if (e.emptyLayer) {
+    const empty = layerChain(root).find((l) => l.kind === 'signedData' && l.sd.signerInfos.length === 0);
+    check(!!empty && empty.kind === 'signedData' && empty.sd.eContentType === O.id_data, empty ? 'an empty signature layer with id-data' : 'no empty signature layer under the domain signature', 'DOMSEC-2.3-EMPTY-LAYER-ID-DATA', 'MUST');
+  }
+  if (e.mlAttributesCarried && sentRoot && sentRoot.kind === 'signedData' && root.kind === 'signedData') {
+    const wanted = (sentRoot.sd.signerInfos[0]?.signedAttrs ?? []).filter((a) => a.type === O.id_aa_mlExpandHistory).map((a) => a.raw);
+    const have = root.sd.signerInfos.every((si) => wanted.every((w) => (si.signedAttrs ?? []).some((a) => a.raw.equals(w))));
+    check(have, have ? 'the outer layer carries the remembered mlExpansionHistory (N5)' : 'the re-added outer layer lacks the remembered mlExpansionHistory', 'DOMSEC-5-READD-ML-ATTRIBUTES', 'MUST');
+  }
+  return { ...verdictOf(checks), checks, evidence };
+}

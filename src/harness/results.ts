@@ -1,0 +1,82 @@
+/**
+ * Writing a run's results: results.json (the full record, format `domsec-results/1`) and JUnit XML (one
+ * testsuite per role, one testcase per case, failures carrying the requirement text), so CI systems show
+ * them natively. Files are written atomically.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DomsecError } from '../errors.js';
+import type { RunResults } from './run.js';
+import { ROLES } from './model.js';
+
+export const RESULTS_FORMAT = 'domsec-results/1';
+
+interface Requirement {
+  id: string;
+  section: string;
+  level: string;
+  text: string;
+}
+
+let catalogue: Map<string, Requirement> | undefined;
+export function requirementCatalogue(): Map<string, Requirement> {
+  if (!catalogue) {
+    const data = JSON.parse(readFileSync(fileURLToPath(new URL('../../suites/requirements.json', import.meta.url)), 'utf8')) as { requirements: Requirement[] };
+    catalogue = new Map(data.requirements.map((r) => [r.id, r]));
+  }
+  return catalogue;
+}
+
+function atomicWrite(path: string, data: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new DomsecError('WRITE_FAILED', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+const xml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+export function junitXml(r: RunResults): string {
+  const req = requirementCatalogue();
+  const suites = ROLES.map((role) => {
+    const cases = r.cases.filter((c) => c.role === role);
+    const failures = cases.filter((c) => c.verdict === 'FAIL').length;
+    const errors = cases.filter((c) => c.verdict === 'ERROR').length;
+    const skipped = cases.filter((c) => c.verdict === 'SKIP').length;
+    const time = cases.reduce((t, c) => t + c.durationMs, 0) / 1000;
+    const body = cases.map((c) => {
+      const failed = c.checks.filter((k) => !k.ok);
+      const detail = failed.map((k) => `${k.requirement} (${k.strength}): ${k.message}\n  "${req.get(k.requirement)?.text ?? ''}"`).join('\n');
+      let inner = '';
+      if (c.verdict === 'FAIL') inner = `<failure message="${xml(c.reason)}">${xml(detail)}</failure>`;
+      else if (c.verdict === 'ERROR') inner = `<error message="${xml(c.reason)}">${xml((c.evidence.smtp?.transcript ?? []).join('\n'))}</error>`;
+      else if (c.verdict === 'SKIP') inner = `<skipped message="${xml(c.reason)}"/>`;
+      else if (c.verdict === 'WARN') inner = `<system-out>${xml(`WARN (SHOULD-level): ${c.reason}\n${detail}`)}</system-out>`;
+      return `    <testcase classname="${xml(`domsec.${role}`)}" name="${xml(c.id)}" time="${(c.durationMs / 1000).toFixed(3)}">${inner}</testcase>`;
+    });
+    return `  <testsuite name="${xml(role)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}">\n${body.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`domsec-suite: ${r.meta.gateway}`)}" tests="${r.cases.length}" failures="${r.counts.FAIL}" errors="${r.counts.ERROR}" skipped="${r.counts.SKIP}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+export function writeResults(dir: string, r: RunResults): { json: string; junit: string } {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new DomsecError('WRITE_FAILED', `cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const json = join(dir, 'results.json');
+  const junit = join(dir, 'junit.xml');
+  atomicWrite(json, JSON.stringify({ format: RESULTS_FORMAT, ...r }, null, 2) + '\n');
+  atomicWrite(junit, junitXml(r));
+  return { json, junit };
+}
+
+export function summaryLine(r: RunResults): string {
+  const c = r.counts;
+  return `${c.PASS} passed, ${c.FAIL} failed, ${c.WARN} warned, ${c.SKIP} skipped, ${c.ERROR} errored`;
+}
