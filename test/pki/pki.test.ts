@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const D = 'example.test';
-const PER_DOMAIN = ['signer-rsa', 'signer-ec', 'signer-ec384', 'signer-ed25519', 'dca-rsa', 'dca-ec', 'user-alice', 'user-bob'];
+const PER_DOMAIN = ['signer-rsa', 'signer-ec', 'signer-ec384', 'signer-ed25519', 'dca-rsa', 'dca-ec', 'user-alice', 'user-bob', 'user-carol-ec'];
 const FIRST_DOMAIN_ONLY = ['bad-foreign', 'bad-lookalike', 'bad-nosan', 'bad-encryption-only', 'bad-expired', 'bad-untrusted', 'submit-only', 'smtp-only', 'bad-descendant', 'bad-single-label'];
 
 describe('generateTestPki', () => {
