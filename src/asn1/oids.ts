@@ -56,6 +56,8 @@ export const secp384r1 = '1.3.132.0.34';
 
 // --- Key transport and agreement (RFC 8017, RFC 5753, RFC 8418) ---
 export const id_RSAES_OAEP = '1.2.840.113549.1.1.7';
+/** RFC 5753 7.1.4 (x9-63-scheme 2): OpenSSL 3.0's default for EC recipients; decrypt only. */
+export const dhSinglePass_stdDH_sha1kdf_scheme = '1.3.133.16.840.63.0.2';
 export const dhSinglePass_stdDH_sha256kdf_scheme = '1.3.132.1.11.1';
 export const dhSinglePass_stdDH_sha384kdf_scheme = '1.3.132.1.11.2';
 export const dhSinglePass_stdDH_sha512kdf_scheme = '1.3.132.1.11.3';
@@ -118,6 +120,7 @@ export const OID_NAMES: Readonly<Record<string, string>> = {
   [id_Ed25519]: 'Ed25519',
   [id_X25519]: 'X25519',
   [id_RSAES_OAEP]: 'RSAES-OAEP',
+  [dhSinglePass_stdDH_sha1kdf_scheme]: 'dhSinglePass-stdDH-sha1kdf-scheme',
   [dhSinglePass_stdDH_sha256kdf_scheme]: 'dhSinglePass-stdDH-sha256kdf-scheme',
   [dhSinglePass_stdDH_sha384kdf_scheme]: 'dhSinglePass-stdDH-sha384kdf-scheme',
   [dhSinglePass_stdDH_sha512kdf_scheme]: 'dhSinglePass-stdDH-sha512kdf-scheme',

@@ -27,15 +27,10 @@ export function wrapByOid(oid: string): WrapAlg {
   return w;
 }
 
-/**
- * RFC 5753 7.1.4 dhSinglePass-stdDH-sha1kdf-scheme (x9-63-scheme 2): what `openssl cms -encrypt` (3.0)
- * emits for an EC recipient unless told `-keyopt ecdh_kdf_md:...`. Accepted when decrypting only:
- * KdfHash (what the engine encrypts with) stays SHA-2, and kdfSchemeOid never returns this one.
- */
-export const DH_SINGLE_PASS_STD_DH_SHA1KDF_SCHEME = '1.3.133.16.840.63.0.2';
-
 export const KDF_SCHEMES: Record<string, { kdf: 'x963' | 'hkdf'; hash: KdfHash | 'sha1' }> = {
-  [DH_SINGLE_PASS_STD_DH_SHA1KDF_SCHEME]: { kdf: 'x963', hash: 'sha1' },
+  // What `openssl cms -encrypt` (3.0) emits for an EC recipient by default: accepted when decrypting only
+  // (KdfHash, what the engine encrypts with, stays SHA-2; kdfSchemeOid never returns this one).
+  [O.dhSinglePass_stdDH_sha1kdf_scheme]: { kdf: 'x963', hash: 'sha1' },
   [O.dhSinglePass_stdDH_sha256kdf_scheme]: { kdf: 'x963', hash: 'sha256' },
   [O.dhSinglePass_stdDH_sha384kdf_scheme]: { kdf: 'x963', hash: 'sha384' },
   [O.dhSinglePass_stdDH_sha512kdf_scheme]: { kdf: 'x963', hash: 'sha512' },

@@ -100,6 +100,8 @@ export function applyDomainSignature(raw: Buffer, opts: ApplyOptions): ApplyResu
   const inputShape = shapeOf(root);
   steps.push(`input ${inputShape}`);
 
+  const detached = chain.find((l) => isSigned(l) && !l.inner);
+  if (detached) throw new DomsecError('BAD_ARGUMENT', 'the message is a detached signature without its content: there is nothing to domain-sign');
   // N8 / 3.2: every signature, including those inside envelopedData, must be verified before anything is produced.
   const unopened = chain.find((l) => isEnvelope(l) && !(l as { inner?: Layer }).inner);
   if (unopened) {

@@ -37,9 +37,12 @@ export interface SignedLayer extends LayerBase {
   /** DER/BER of the ContentInfo (for multipart/signed: of the detached signature). */
   der: Buffer;
   sd: ParsedSignedData;
-  /** The bytes the signatures cover: eContent, or the canonicalised first part of a multipart/signed. */
-  content: Buffer;
-  inner: Layer;
+  /**
+   * The bytes the signatures cover: eContent, or the canonicalised first part of a multipart/signed.
+   * Absent (with `inner`) for a detached SignedData read on its own: the content is elsewhere.
+   */
+  content?: Buffer;
+  inner?: Layer;
 }
 
 export interface EnvelopeLayer extends LayerBase {
@@ -122,7 +125,8 @@ function cmsLayer(
   const base = entity ? { depth, entity, raw } : { depth, raw };
   if (contentType === O.id_signedData) {
     const sd = parseSignedDataContent(content);
-    if (sd.eContent === undefined) throw new DomsecError('MALFORMED_DER', 'signedData without eContent outside multipart/signed: the signed content is missing');
+    // A detached signature read on its own (RFC 5652 5.2): a layer with no content; verification says SIG_NO_CONTENT.
+    if (sd.eContent === undefined) return { kind: 'signedData', ...base, der, sd };
     return { kind: 'signedData', ...base, der, sd, content: sd.eContent, inner: innerLayer(sd.eContentType, sd.eContent, depth + 1, opts) };
   }
   if (contentType === O.id_envelopedData || contentType === O.id_ct_authEnvelopedData) {
@@ -197,7 +201,7 @@ export function shapeOf(layer: Layer): string {
     case 'signedData':
     case 'multipartSigned': {
       const letter = layer.kind === 'signedData' ? 'S' : 'M';
-      return `${letter}[${signedLabel(layer.sd)}](${shapeOf(layer.inner)})`;
+      return `${letter}[${signedLabel(layer.sd)}](${layer.inner ? shapeOf(layer.inner) : 'detached'})`;
     }
   }
 }

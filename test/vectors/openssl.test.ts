@@ -39,11 +39,11 @@ function checkLayers(message: Buffer, label: string): number {
         const printed = dir.ok(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', f]).toString('latin1');
         expect(printed, `${label}: empty layer has no signers`).toMatch(/signerInfos:\s*\n\s*<EMPTY>/);
         expect(printed, `${label}: empty layer eContentType`).toMatch(/eContentType: pkcs7-data/);
-        expect(printedHexField(printed, 'eContent').equals(layer.content), `${label}: empty layer eContent`).toBe(true);
+        expect(printedHexField(printed, 'eContent').equals(layer.content!), `${label}: empty layer eContent`).toBe(true);
       } else {
         const out = dir.path(`out-${checked}.bin`);
         dir.ok(['cms', '-verify', '-inform', 'DER', '-in', f, '-binary', '-CAfile', files.caFile, '-purpose', 'any', '-attime', ATTIME, '-out', out]);
-        expect(dir.read(out).equals(layer.content), `${label}: content OpenSSL verified`).toBe(true);
+        expect(dir.read(out).equals(layer.content!), `${label}: content OpenSSL verified`).toBe(true);
       }
       checked++;
     } else if (layer.kind === 'envelopedData' || layer.kind === 'authEnvelopedData') {
