@@ -1,0 +1,90 @@
+import type { Command } from '../command.js';
+import { parse } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { DomsecError } from '../../errors.js';
+import { loadGatewayConfig, startGateway, type GatewayEvent } from '../../gateway/config.js';
+import { FAULTS, FAULT_NAMES, isFaultName } from '../../gateway/faults.js';
+import { REPLIES } from '../../gateway/replies.js';
+
+function faultList(): string {
+  const width = Math.max(...FAULTS.map((f) => f.name.length));
+  return FAULTS.map((f) => `  ${f.name.padEnd(width)}  ${f.direction.padEnd(8)} ${f.requirement}\n  ${' '.repeat(width)}  ${f.description}\n`).join('');
+}
+
+function eventLine(e: GatewayEvent): string {
+  const rcpt = e.rcptTo.join(',');
+  return `${e.direction} ${e.outcome} <${e.mailFrom}> -> ${rcpt} (${e.bytes} bytes)${e.result ? ` smime=${e.result}` : ''}: ${e.reply}\n`;
+}
+
+export const gateway: Command = {
+  name: 'gateway',
+  summary: 'run the reference DOMSEC gateway (or a faulty variant) as an SMTP relay on loopback',
+  help: `Usage: domsec gateway --config FILE [--fault NAME ...]
+       domsec gateway --list-faults
+
+Starts the engine as an SMTP relay on loopback, with two listeners:
+  outbound  mail from the domain's users leaving the domain: SMTP AUTH (PLAIN, LOGIN) optional, an
+            authenticated session has an externally authenticated originator (draft 3.2); the Section 5
+            rules apply the domain signature and encrypt for the recipient domains' DCAs when local
+            policy or a lower envelopedData requires it; the result is relayed to the next hop with the
+            same envelope. Refusals (draft 3.2) are 550 5.7.x naming the reason code; nothing is relayed.
+  inbound   mail from other domains: decrypted when it is for the local DCA (cases b and d), verified,
+            flagged with "Authentication-Results: <authserv-id>; smime=<result>" (RFC 8601, RFC 7281, N14)
+            and delivered to the next hop. Undecodable S/MIME is delivered with smime=permerror.
+Prints the two listening addresses, then one line per message, and runs until SIGINT or SIGTERM.
+
+FILE is JSON (relative paths against its folder):
+  domain          the local domain, e.g. "example.org"
+  listen          optional { host (loopback only, default 127.0.0.1), outboundPort, inboundPort (0 = free) }
+  nextHop         { host, port }: where both directions relay / deliver
+  pki             folder written by "domsec pki" (pki.json)
+  signers         entry names of the domain signer(s), e.g. ["example.org/signer-rsa"]
+  dca             the local DCA entry, e.g. "example.org/dca-rsa"
+  trustAnchors    optional entry names, default ["ca"]
+  policy          { "encryptOutbound": true|false } (Section 4/5 local policy)
+  recipientDcas   remote domain -> its DCA certificate entry, e.g. {"example.test": "example.test/dca-rsa"}
+  users           optional SMTP AUTH user -> password; without it any AUTH succeeds (test setups only)
+  authservId      optional, default "mx.<domain>"
+  namingRole      optional "msa" | "mta" | "any" (default)
+  validationTime  optional ISO time to validate and sign at (default now)
+  faults          optional seeded faults, as --fault
+Example:
+  {"domain": "example.org", "nextHop": {"host": "127.0.0.1", "port": 2527}, "pki": "vectors/keys",
+   "signers": ["example.org/signer-rsa"], "dca": "example.org/dca-rsa", "policy": {"encryptOutbound": false},
+   "recipientDcas": {"example.test": "example.test/dca-rsa"}}
+
+Options:
+  --fault NAME    add a seeded fault (repeatable): a faulty variant for testing the suite
+  --list-faults   print the fault catalogue (name, direction, requirement it breaks) and exit
+
+Replies: ${Object.values(REPLIES).map((r) => `${r.code} ${r.enhanced}`).filter((v, i, a) => a.indexOf(v) === i).join(', ')} (src/gateway/replies.ts).
+Exit status: 0 after SIGINT/SIGTERM; 2 bad config or PKI, unknown fault, port in use.
+`,
+  async run(argv) {
+    const { values } = parse(argv, { config: { type: 'string' }, fault: { type: 'string', multiple: true }, 'list-faults': { type: 'boolean' } }, 'gateway');
+    if (values.help) return (process.stdout.write(this.help), EXIT.OK);
+    if (values['list-faults']) return (process.stdout.write(faultList()), EXIT.OK);
+    if (!values.config) throw new DomsecError('BAD_ARGUMENT', 'gateway: --config is required (see domsec gateway --help)');
+    const config = loadGatewayConfig(values.config);
+    for (const f of values.fault ?? []) if (!isFaultName(f)) throw new DomsecError('BAD_ARGUMENT', `gateway: unknown fault "${f}" (faults: ${FAULT_NAMES.join(', ')})`);
+    const faults = [...new Set([...(config.faults ?? []), ...((values.fault ?? []) as typeof FAULT_NAMES[number][])])];
+    const running = await startGateway({ ...config, faults }, { onEvent: (e) => process.stdout.write(eventLine(e)) });
+    process.stdout.write(
+      `domsec gateway for ${config.domain}: ${faults.length ? `faulty variant (${faults.join(', ')})` : 'reference'}\n` +
+        `outbound ${running.host}:${running.outboundPort}\ninbound ${running.host}:${running.inboundPort}\n` +
+        `next hop ${config.nextHop.host}:${config.nextHop.port}\n`,
+    );
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      const on = (s: NodeJS.Signals): void => {
+        process.off('SIGINT', on);
+        process.off('SIGTERM', on);
+        resolve(s);
+      };
+      process.on('SIGINT', on);
+      process.on('SIGTERM', on);
+    });
+    await running.close();
+    process.stdout.write(`domsec gateway: ${signal}, listeners closed\n`);
+    return EXIT.OK;
+  },
+};

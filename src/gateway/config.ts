@@ -1,0 +1,58 @@
+/**
+ * The reference gateway's configuration: `domsec gateway --config FILE` reads it as JSON, and the harness
+ * passes it to startGateway(). See src/gateway/server.ts for what the gateway does with it.
+ *
+ * Example (the PKI written by `domsec pki --out vectors/keys`; paths relative to the config file):
+ *
+ *   {
+ *     "domain": "example.org",
+ *     "listen": { "outboundPort": 2525, "inboundPort": 2526 },
+ *     "nextHop": { "host": "127.0.0.1", "port": 2527 },
+ *     "pki": "vectors/keys",
+ *     "signers": ["example.org/signer-rsa"],
+ *     "dca": "example.org/dca-rsa",
+ *     "policy": { "encryptOutbound": false },
+ *     "recipientDcas": { "example.test": "example.test/dca-rsa" },
+ *     "users": { "alice@example.org": "secret" }
+ *   }
+ */
+import type { NamingRole } from '../domsec/naming.js';
+import type { FaultName } from './faults.js';
+
+export type { FaultName } from './faults.js';
+export { startGateway, type RunningGateway, type GatewayEvent, type GatewayHooks } from './server.js';
+
+export interface GatewayConfig {
+  /** The local domain, e.g. 'example.test'. */
+  domain: string;
+  /** Default host 127.0.0.1 (loopback only: the gateway has no TLS); port 0 = a free port. */
+  listen?: { host?: string; outboundPort?: number; inboundPort?: number };
+  /** Where both directions relay / deliver (the suite's sink). */
+  nextHop: { host: string; port: number };
+  /** Folder written by `domsec pki` / writeTestPki (pki.json). */
+  pki: string;
+  /** PKI entry names of the domain signer(s), e.g. ['example.test/signer-rsa']. */
+  signers: string[];
+  /** The local DCA entry, e.g. 'example.test/dca-rsa'. */
+  dca: string;
+  /** Entry names, default ['ca']. */
+  trustAnchors?: string[];
+  /** Section 4/5 local policy. */
+  policy: { encryptOutbound: boolean };
+  /** Remote domain -> its DCA certificate entry, e.g. {'example.org': 'example.org/dca-rsa'}. */
+  recipientDcas: Record<string, string>;
+  /**
+   * SMTP AUTH users (outbound submission) -> password; an authenticated session means the originator is
+   * authenticated externally (draft 3.2). Without it any AUTH succeeds (test setups only).
+   */
+  users?: Record<string, string>;
+  /** For Authentication-Results, default `mx.<domain>`. */
+  authservId?: string;
+  namingRole?: NamingRole;
+  /** ISO; default now (tests/vectors pin 2026-03-01T12:00:00Z). */
+  validationTime?: string;
+  /** Seeded faults (faulty variants), default none. */
+  faults?: FaultName[];
+}
+
+export { validateGatewayConfig, loadGatewayConfig } from './validate.js';

@@ -1,0 +1,87 @@
+/**
+ * What the gateway works with once started: the config resolved against the PKI (keys loaded, certificates
+ * looked up), so that a wrong entry name is a start-time error and not a per-message failure.
+ */
+import type { KeyObject } from 'node:crypto';
+import { DomsecError } from '../errors.js';
+import { loadTestPki, type PkiEntry, type TestPki } from '../pki/index.js';
+import { loadPrivateKey } from '../x509/keys.js';
+import { normalizeDomain, type NamingRole } from '../domsec/naming.js';
+import type { DomainSignerKey } from '../message/build.js';
+import type { RecipientKey } from '../cms/recipient-info.js';
+import type { FaultName } from './faults.js';
+import type { GatewayConfig } from './config.js';
+
+export interface KeyPair {
+  certDer: Buffer;
+  key: KeyObject;
+}
+
+export interface GatewayRuntime {
+  domain: string;
+  authservId: string;
+  policy: { encryptOutbound: boolean };
+  signers: DomainSignerKey[];
+  dca: RecipientKey;
+  trustAnchors: Buffer[];
+  /** Remote domain (normalised) -> its DCA's certificate. */
+  recipientDcas: Map<string, Buffer>;
+  users?: Record<string, string>;
+  namingRole: NamingRole;
+  /** Pinned validation time; undefined = now at each message. */
+  validationTime?: Date;
+  faults: ReadonlySet<FaultName>;
+  /** Keys the seeded faults sign with, resolved at start. */
+  faultKeys: { foreign?: KeyPair; lookalike?: KeyPair };
+}
+
+function lookup(pki: TestPki, name: string, field: string): PkiEntry {
+  const e = pki.entries[name];
+  if (!e) {
+    const near = Object.keys(pki.entries).filter((n) => n.endsWith(name.split('/').pop() ?? name)).slice(0, 5);
+    throw new DomsecError('BAD_ARGUMENT', `gateway config: ${field} names no entry "${name}" of the PKI${near.length ? ` (similar: ${near.join(', ')})` : ''}`);
+  }
+  return e;
+}
+
+const pair = (e: PkiEntry): KeyPair => ({ certDer: e.certDer, key: loadPrivateKey(e.keyPem) });
+
+/** The certificate a seeded signer fault uses: the entry for this domain if the PKI has one, else any entry of that kind. */
+function faultEntry(pki: TestPki, domain: string, shortName: string): PkiEntry | undefined {
+  return pki.entries[`${domain}/${shortName}`] ?? Object.values(pki.entries).find((e) => e.shortName === shortName);
+}
+
+export async function buildRuntime(config: GatewayConfig): Promise<GatewayRuntime> {
+  const pki = await loadTestPki(config.pki);
+  const domain = normalizeDomain(config.domain)!;
+  const faults = new Set(config.faults ?? []);
+  const recipientDcas = new Map<string, Buffer>();
+  for (const [d, name] of Object.entries(config.recipientDcas)) recipientDcas.set(normalizeDomain(d)!, lookup(pki, name, `recipientDcas["${d}"]`).certDer);
+  const rt: GatewayRuntime = {
+    domain,
+    authservId: config.authservId ?? `mx.${domain}`,
+    policy: { encryptOutbound: config.policy.encryptOutbound },
+    signers: config.signers.map((n) => pair(lookup(pki, n, 'signers'))),
+    dca: pair(lookup(pki, config.dca, 'dca')),
+    trustAnchors: (config.trustAnchors ?? ['ca']).map((n) => lookup(pki, n, 'trustAnchors').certDer),
+    recipientDcas,
+    namingRole: config.namingRole ?? 'any',
+    faults,
+    faultKeys: {},
+  };
+  if (config.users) rt.users = config.users;
+  if (config.validationTime) rt.validationTime = new Date(config.validationTime);
+  if (faults.has('foreign-domain-signer')) {
+    // foreign.test's certificate; a PKI without one: the signer of another of its domains.
+    const other = pki.domains.find((d) => d !== domain);
+    const e = faultEntry(pki, domain, 'bad-foreign') ?? (other ? pki.entries[`${other}/signer-rsa`] : undefined);
+    if (!e) throw new DomsecError('BAD_ARGUMENT', 'fault foreign-domain-signer: the PKI has neither a bad-foreign entry nor a second domain');
+    rt.faultKeys.foreign = pair(e);
+  }
+  if (faults.has('lookalike-domain-signer')) {
+    const e = faultEntry(pki, domain, 'bad-lookalike');
+    if (!e) throw new DomsecError('BAD_ARGUMENT', 'fault lookalike-domain-signer: the PKI has no bad-lookalike entry');
+    rt.faultKeys.lookalike = pair(e);
+  }
+  return rt;
+}

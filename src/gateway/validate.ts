@@ -1,0 +1,94 @@
+/**
+ * Checking a GatewayConfig before anything listens: every problem is one BAD_ARGUMENT line naming the
+ * field, so a wrong config never turns into a gateway that fails per message.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { DomsecError } from '../errors.js';
+import { normalizeDomain } from '../domsec/naming.js';
+import { FAULT_NAMES, isFaultName } from './faults.js';
+import type { GatewayConfig } from './config.js';
+
+const KEYS = new Set(['domain', 'listen', 'nextHop', 'pki', 'signers', 'dca', 'trustAnchors', 'policy', 'recipientDcas', 'users', 'authservId', 'namingRole', 'validationTime', 'faults', '$comment', '$schema']);
+/** RFC 8601 2.2 authserv-id is a `value` (RFC 2045 token or quoted-string); the gateway takes a host-name-like token. */
+const AUTHSERV_ID = /^[A-Za-z0-9][A-Za-z0-9.\-_]*$/;
+
+function bad(where: string, msg: string): never {
+  throw new DomsecError('BAD_ARGUMENT', `${where}: ${msg}`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPort = (v: unknown, min: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= 65535;
+
+/** Loopback only: the listeners speak plain SMTP and accept AUTH without TLS. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1';
+  return false;
+}
+
+function stringArray(v: unknown, where: string, field: string, nonEmpty: boolean): string[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.length > 0)) bad(where, `${field} must be an array of entry names`);
+  if (nonEmpty && v.length === 0) bad(where, `${field} must name at least one entry`);
+  return v as string[];
+}
+
+function stringMap(v: unknown, where: string, field: string): Record<string, string> {
+  if (!isObject(v) || !Object.values(v).every((x) => typeof x === 'string')) bad(where, `${field} must be an object of strings`);
+  return v as Record<string, string>;
+}
+
+/** Check the shape of a config (types, ranges, known faults); PKI entries are checked when the PKI is loaded. */
+export function validateGatewayConfig(data: unknown, where = 'gateway config'): GatewayConfig {
+  if (!isObject(data)) bad(where, 'must be a JSON object');
+  for (const k of Object.keys(data)) if (!KEYS.has(k)) bad(where, `unknown field "${k}"`);
+  const c = data;
+  if (typeof c.domain !== 'string' || !normalizeDomain(c.domain) || !c.domain.includes('.')) bad(where, 'domain must be a multi-label domain name, e.g. "example.test"');
+  if (c.listen !== undefined) {
+    if (!isObject(c.listen)) bad(where, 'listen must be an object');
+    for (const k of Object.keys(c.listen)) if (!['host', 'outboundPort', 'inboundPort'].includes(k)) bad(where, `unknown field "listen.${k}"`);
+    if (c.listen.host !== undefined && (typeof c.listen.host !== 'string' || !isLoopbackHost(c.listen.host))) {
+      bad(where, 'listen.host must be a loopback address (127.0.0.1, ::1, localhost): the gateway has no TLS and takes AUTH in clear text');
+    }
+    for (const p of ['outboundPort', 'inboundPort'] as const) if (c.listen[p] !== undefined && !isPort(c.listen[p], 0)) bad(where, `listen.${p} must be an integer 0..65535 (0 = a free port)`);
+    if (c.listen.outboundPort && c.listen.outboundPort === c.listen.inboundPort) bad(where, 'listen.outboundPort and listen.inboundPort must differ');
+  }
+  if (!isObject(c.nextHop) || typeof c.nextHop.host !== 'string' || !c.nextHop.host || !isPort(c.nextHop.port, 1)) bad(where, 'nextHop must be { "host": string, "port": 1..65535 }');
+  if (typeof c.pki !== 'string' || !c.pki) bad(where, 'pki must be the folder of a test PKI (pki.json)');
+  stringArray(c.signers, where, 'signers', true);
+  if (typeof c.dca !== 'string' || !c.dca) bad(where, 'dca must name the local DCA entry, e.g. "example.test/dca-rsa"');
+  if (c.trustAnchors !== undefined) stringArray(c.trustAnchors, where, 'trustAnchors', true);
+  if (!isObject(c.policy) || typeof c.policy.encryptOutbound !== 'boolean') bad(where, 'policy must be { "encryptOutbound": boolean }');
+  const dcas = stringMap(c.recipientDcas, where, 'recipientDcas');
+  for (const d of Object.keys(dcas)) if (!normalizeDomain(d)) bad(where, `recipientDcas: "${d}" is not a domain name`);
+  if (c.users !== undefined) stringMap(c.users, where, 'users');
+  if (c.authservId !== undefined && (typeof c.authservId !== 'string' || !AUTHSERV_ID.test(c.authservId))) bad(where, 'authservId must be a host-name-like token (RFC 8601 2.2), e.g. "mx.example.test"');
+  if (c.namingRole !== undefined && !['msa', 'mta', 'any'].includes(c.namingRole as string)) bad(where, 'namingRole must be "msa", "mta" or "any"');
+  if (c.validationTime !== undefined && (typeof c.validationTime !== 'string' || Number.isNaN(new Date(c.validationTime).getTime()))) bad(where, 'validationTime must be an ISO 8601 date, e.g. "2026-03-01T12:00:00Z"');
+  if (c.faults !== undefined) {
+    if (!Array.isArray(c.faults)) bad(where, 'faults must be an array of fault names');
+    for (const f of c.faults) if (!isFaultName(f)) bad(where, `unknown fault ${JSON.stringify(f)} (faults: ${FAULT_NAMES.join(', ')})`);
+    if (new Set(c.faults).size !== c.faults.length) bad(where, 'faults lists a fault twice');
+  }
+  return c as unknown as GatewayConfig;
+}
+
+/** Read a config file; its `pki` path is resolved against the file's folder. */
+export function loadGatewayConfig(path: string): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DomsecError('FILE_UNREADABLE', `cannot read gateway config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new DomsecError('BAD_ARGUMENT', `${path}: not JSON (${(e as Error).message})`);
+  }
+  const c = validateGatewayConfig(data, path);
+  return { ...c, pki: resolve(dirname(path), c.pki) };
+}
