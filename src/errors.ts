@@ -20,6 +20,8 @@ export type DomsecErrorCode =
   | 'ORIGINATOR_NOT_AUTHENTICATED' // Section 3.2 refusal
   | 'NO_LOCAL_DCA_KEY' // Section 5 needs the local DCA key to decrypt an envelopedData
   | 'NO_RECIPIENTS' // encryption asked for with no recipient certificates
+  | 'CERTIFICATE_NOT_FOUND' // a certificate lookup (src/directory) found no entry or no certificate for the address
+  | 'DIRECTORY_UNAVAILABLE' // the certificate directory could not be asked: connection refused, timeout, bind refused
   | 'POLICY_VIOLATION'; // a request that would break a MUST of the draft (e.g. signing with a certificate that breaks 2.4)
 
 export class DomsecError extends Error {

@@ -10,7 +10,7 @@ const s1 = (ctx: CaseContext) => ctx.signed(ctx.content, [`${ctx.local}/user-ali
 export const domainSignerCases: CaseDecl[] = [
   testCase('domsec::signer::originator-signed', 'domain-signer', 'domain-signer')
     .title('A message with a valid originator signature gets a domain signature encapsulating it')
-    .requirements('DOMSEC-3.1-GENERATE-SIGNATURE-TYPE', 'DOMSEC-3.2-SIGNER-CERTIFICATE-NAMING', 'DOMSEC-3.2-ADHERE-NAMING', 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES')
+    .requirements('DOMSEC-3.1-GENERATE-SIGNATURE-TYPE', 'DOMSEC-3.2-SIGNER-CERTIFICATE-NAMING', 'DOMSEC-3.2-ADHERE-NAMING', 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'DOMSEC-2.4-SUPPORT-CONVENTION', 'DOMSEC-3.1-NAMING-GENERATION-VERIFICATION')
     .outbound()
     .expect({ kind: 'domain-signed', shape: { noEncrypt: 'S[domainSig](S[-](data))', encrypt: 'E(S[domainSig](S[-](data)))' }, keepOriginatorSignature: true })
     .build((ctx) => ctx.message(s1(ctx), alice(ctx))),
@@ -44,7 +44,7 @@ export const domainSignerCases: CaseDecl[] = [
 export const outboundDcaCases: CaseDecl[] = [
   testCase('domsec::dca::case-d-outbound', 'outbound-dca', 'outbound-dca')
     .title("Case (c)/(d): the domain's DCA encrypts for the recipient's DCA, with originatorInfo (N13), domain-signed first")
-    .requirements('DOMSEC-4-DCA-CASES', 'DOMSEC-4.1-RECIPIENT-INFO', 'DOMSEC-5-POLICY-ENCRYPT', 'DOMSEC-4-SIGN-BEFORE-ENCRYPT')
+    .requirements('DOMSEC-4-DCA-CASES', 'DOMSEC-4.1-RECIPIENT-INFO', 'DOMSEC-4.1-DCA-NAMING', 'DOMSEC-5-POLICY-ENCRYPT', 'DOMSEC-4-SIGN-BEFORE-ENCRYPT')
     .outbound()
     .onlyPolicy('encrypt')
     .expect({ kind: 'encrypted-for-recipient-dca' })

@@ -35,6 +35,8 @@ export const inboundVerifierCases: CaseDecl[] = receivingVectors.map((v) =>
     .requirements(...v.requirements)
     // A failed flag is a MUST (draft 2.4, 3.2); the accept cases test that good mail is not flagged.
     .inbound()
+    // A vector verified under a naming role (e.g. MSA: only submit:// counts) applies to gateways that declare it.
+    .features(...(v.verify?.namingRole ? [`naming-role-${v.verify.namingRole}`] : []))
     .skipIf((ctx) => (ctx.remote === 'example.test' && ctx.local === 'example.org' ? undefined : 'the receiving vectors are mail from example.test to example.org: run with the test PKI and profile domain example.org'))
     .expect({ kind: 'verdict', verdict: v.expectVerify!.verdict, ...(v.expectVerify!.shape.startsWith('E(') ? { decrypted: true } : {}) })
     .build((ctx) => v.build(new VectorContext(ctx.pki, v.id, VECTOR_SEED)).message),

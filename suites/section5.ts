@@ -19,7 +19,7 @@ function parties(ctx: CaseContext) {
 export const section5Cases: CaseDecl[] = SECTION5_EXAMPLES.map((ex) =>
   testCase(ex.id, 'section5', 'domain-signer')
     .title(`Example ${ex.number}: ${ex.title}`)
-    .requirements(`DOMSEC-5.1-EXAMPLE-${ex.number}`, 'DOMSEC-3.2-FOLLOW-SECTION-5', 'DOMSEC-5-SEARCH-OUTER')
+    .requirements(`DOMSEC-5.1-EXAMPLE-${ex.number}`, 'DOMSEC-3.2-FOLLOW-SECTION-5', 'DOMSEC-5-SEARCH-OUTER', ...ex.rules)
     .outbound()
     .expect({ kind: 'domain-signed', shape: ex.expected, keepOriginatorSignature: true, mlAttributesCarried: ex.layers.some((l) => l.kind === 'S' && !!l.ml) })
     .build((ctx) => buildExampleInput(ex, parties(ctx)).message),

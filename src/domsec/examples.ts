@@ -26,6 +26,10 @@ export interface Section5Example {
   expected: { encrypt: string; noEncrypt: string };
   /** Names of input layers that the output keeps byte for byte (their MIME entity appears unchanged). */
   kept: string[];
+  /** The Section 5 rules (suites/requirements.json ids) the example exercises, besides its own EXAMPLE id. */
+  rules: string[];
+  /** The notes (NOTES.md) the expected shapes rest on. */
+  notes: string[];
 }
 
 export const SECTION5_EXAMPLES: readonly Section5Example[] = [
@@ -35,6 +39,7 @@ export const SECTION5_EXAMPLES: readonly Section5Example[] = [
     inputShape: 'S[-](data)',
     expected: { noEncrypt: 'S[domainSig](S[-](data))', encrypt: 'E(S[domainSig](S[-](data)))' },
     kept: ['S1'],
+    rules: ['DOMSEC-5-NO-ML-NO-ENVELOPED'], notes: ['N4', 'N15'],
   },
   {
     id: 'domsec::section5::example-2', number: 2, title: 'S3(S2(S1(C))): three signatures, no mlExpansionHistory',
@@ -42,6 +47,7 @@ export const SECTION5_EXAMPLES: readonly Section5Example[] = [
     inputShape: 'S[-](S[-](S[-](data)))',
     expected: { noEncrypt: 'S[domainSig](S[-](S[-](S[-](data))))', encrypt: 'E(S[domainSig](S[-](S[-](S[-](data)))))' },
     kept: ['S3', 'S2', 'S1'],
+    rules: ['DOMSEC-5-NO-ML-NO-ENVELOPED'], notes: ['N4', 'N15'],
   },
   {
     id: 'domsec::section5::example-3', number: 3, title: 'E1(S1(C)): encrypted for the local DCA',
@@ -49,6 +55,7 @@ export const SECTION5_EXAMPLES: readonly Section5Example[] = [
     inputShape: 'E(S[-](data))',
     expected: { noEncrypt: 'S[domainSig](S[-](data))', encrypt: 'E(S[domainSig](S[-](data)))' },
     kept: ['S1'],
+    rules: ['DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-ENCAPSULATE-DOMAIN-SIGNATURE', 'DOMSEC-5-POLICY-ENCRYPT'], notes: ['N8'],
   },
   {
     id: 'domsec::section5::example-4', number: 4, title: 'S2(E1(S1(C))) with mlExpansionHistory in S2',
@@ -56,6 +63,7 @@ export const SECTION5_EXAMPLES: readonly Section5Example[] = [
     inputShape: 'S[-,ml](E(S[-](data)))',
     expected: { noEncrypt: 'S[-,ml](S[domainSig](S[-](data)))', encrypt: 'S[-,ml](E(S[domainSig](S[-](data))))' },
     kept: ['S1'],
+    rules: ['DOMSEC-5-ML-STRIP-REMEMBER', 'DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-READD-ML-ATTRIBUTES', 'DOMSEC-5-POLICY-ENCRYPT'], notes: ['N5', 'N6'],
   },
   {
     id: 'domsec::section5::example-5', number: 5, title: 'S3(S2(E1(S1(C)))): no mlExpansionHistory',
@@ -63,6 +71,7 @@ export const SECTION5_EXAMPLES: readonly Section5Example[] = [
     inputShape: 'S[-](S[-](E(S[-](data))))',
     expected: { noEncrypt: 'S[domainSig](S[-](data))', encrypt: 'E(S[domainSig](S[-](data)))' },
     kept: ['S1'],
+    rules: ['DOMSEC-5-STRIP-TO-ENVELOPED', 'DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-POLICY-ENCRYPT'], notes: ['N8'],
   },
   {
     id: 'domsec::section5::example-6', number: 6, title: 'S3(S2(E1(S1(C)))) with mlExpansionHistory in S3',
@@ -70,6 +79,7 @@ export const SECTION5_EXAMPLES: readonly Section5Example[] = [
     inputShape: 'S[-,ml](S[-](E(S[-](data))))',
     expected: { noEncrypt: 'S[-,ml](S[domainSig](S[-](data)))', encrypt: 'S[-,ml](E(S[domainSig](S[-](data))))' },
     kept: ['S1'],
+    rules: ['DOMSEC-5-ML-STRIP-REMEMBER', 'DOMSEC-5-STRIP-TO-ENVELOPED', 'DOMSEC-5-READD-ML-ATTRIBUTES', 'DOMSEC-5-POLICY-ENCRYPT'], notes: ['N5', 'N6'],
   },
   {
     id: 'domsec::section5::example-7', number: 7, title: 'S3(E2(S2(E1(S1(C))))): E1 lies lower, so E3 is mandatory (N7)',
@@ -77,6 +87,7 @@ export const SECTION5_EXAMPLES: readonly Section5Example[] = [
     inputShape: 'S[-](E(S[-](E(S[-](data)))))',
     expected: { noEncrypt: 'E(S[domainSig](S[-](E(S[-](data)))))', encrypt: 'E(S[domainSig](S[-](E(S[-](data)))))' },
     kept: ['S2', 'E1', 'S1'],
+    rules: ['DOMSEC-5-STRIP-TO-ENVELOPED', 'DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-ENCRYPT-IF-LOWER-ENVELOPED'], notes: ['N7'],
   },
 ];
 

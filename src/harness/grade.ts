@@ -163,7 +163,7 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
     if (top) {
       const oi = top.env.originatorCertificates.map((c) => parseCertificate(c));
       const namesDomain = oi.some((c) => checkDomainSignerNaming(c, originatorDomain(`x@${g.local}`), { checkKeyUsage: false }).ok);
-      check(namesDomain, namesDomain ? "originatorInfo carries the DCA's certificate" : 'no originatorInfo naming the local DCA (N13)', 'DOMSEC-5-POLICY-ENCRYPT', 'MUST');
+      check(namesDomain, namesDomain ? "originatorInfo carries the DCA's certificate, named by the convention" : 'no originatorInfo naming the local DCA by the naming convention (N13)', 'DOMSEC-4.1-DCA-NAMING', 'MUST');
       const inner = top.inner;
       check(!!inner && domainSignatureCount(inner) > 0, 'domain signature applied before encryption', 'DOMSEC-4-SIGN-BEFORE-ENCRYPT', 'SHOULD');
     }
@@ -182,6 +182,9 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
     const st = outer.reasons.filter((r) => r.startsWith('STYPE_'));
     check(st.length === 0, st.length ? `SignatureType rules broken: ${st.join(', ')}` : 'SignatureType well formed', 'DOMSEC-3.1.1-SINGLE-INSTANCE', 'MUST');
   }
+  // A SignatureType carried unsigned makes no domain signature: name the rule it breaks (draft 3.1.1).
+  const unsignedSt = report.layers.some((l) => l.signers.some((s) => s.reasons.includes('STYPE_UNSIGNED')));
+  check(!unsignedSt, unsignedSt ? 'SignatureType is carried as an unsigned attribute' : 'SignatureType, where present, is signed', 'DOMSEC-3.1.1-SIGNED-ATTRIBUTE', 'MUST');
   const encaps = report.reasons.includes('DOMAIN_SIG_ENCAPSULATES_NOTHING');
   check(!encaps, encaps ? 'the domain signature encapsulates no signature (no empty layer, N12)' : 'the domain signature encapsulates a signature', 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'MUST');
   if (e.keepOriginatorSignature && sentRoot) {

@@ -6,6 +6,7 @@ import { EXIT } from '../exit-codes.js';
 import { DomsecError } from '../../errors.js';
 import type { NamingRole } from '../../domsec/naming.js';
 import { parseCipher } from './encrypt.js';
+import { LOOKUP_HELP, LOOKUP_OPTIONS, planAddressLookups } from '../../directory/cli.js';
 
 export const sign: Command = {
   name: 'sign',
@@ -25,6 +26,8 @@ Options:
   --dca-cert, --dca-key the local DCA's certificate and key, to decrypt envelopedData (Section 5)
   --encrypt             local policy: encrypt everything that leaves the domain (cases c, d; N15)
   --recip FILE          recipient certificate(s) for (re-)encryption: end recipients and/or their DCAs
+  --to ADDRESS          look up a (re-)encryption certificate by address (with --lookup, below); lookups
+                        are checked against --trust at --at
   --oaep                RSAES-OAEP (SHA-256) key transport instead of RSAES-PKCS1-v1_5
   --cipher NAME         aes-128-cbc | aes-256-cbc (envelopedData, default) | aes-128-gcm | aes-256-gcm (authEnvelopedData)
   --authenticated       the originator was authenticated outside S/MIME (SMTP AUTH ...), draft 3.2
@@ -34,8 +37,10 @@ Options:
   --out FILE            write the signed message here (default standard output)
 
 Exit status: 0 signed; 1 refused under draft 3.2 (invalid signature, unauthenticated originator,
-naming violation, no local DCA key); 2 bad input.
-`,
+naming violation, no local DCA key, looked-up certificate refused); 2 bad input (also: certificate
+not found, directory unavailable).
+
+${LOOKUP_HELP}`,
   async run(argv) {
     const { values, positionals } = parse(
       argv,
@@ -44,6 +49,7 @@ naming violation, no local DCA key); 2 bad input.
         'dca-cert': { type: 'string' }, 'dca-key': { type: 'string' }, encrypt: { type: 'boolean' }, recip: { type: 'string', multiple: true },
         oaep: { type: 'boolean' }, cipher: { type: 'string' }, authenticated: { type: 'boolean' }, role: { type: 'string' },
         at: { type: 'string' }, 'signing-time': { type: 'string' }, out: { type: 'string' },
+        ...LOOKUP_OPTIONS,
       },
       'sign',
     );
@@ -56,12 +62,15 @@ naming violation, no local DCA key); 2 bad input.
     const dca = values['dca-cert'] ? readKeyPairs([values['dca-cert']], [values['dca-key']!], 'sign')[0] : undefined;
     const validationTime = parseDate(values.at, '--at');
     const signingTime = parseDate(values['signing-time'], '--signing-time');
+    const trustAnchors = readCertificates(required(values.trust, '--trust', 'sign'), 'trust anchor');
+    const cipher = parseCipher(values.cipher);
+    const lookedUp = await planAddressLookups('sign', values, { trustAnchors, ...(validationTime ? { at: validationTime } : {}) }).resolve();
     const result = applyDomainSignature(readInput(file, 'message'), {
       signers,
       policy: { encryptOutbound: !!values.encrypt },
-      trustAnchors: readCertificates(required(values.trust, '--trust', 'sign'), 'trust anchor'),
-      encryptFor: readCertificates(values.recip ?? [], 'recipient certificate').map((certDer) => ({ certDer, keyTransport: values.oaep ? 'rsa-oaep' : 'rsa-pkcs1' })),
-      cipher: parseCipher(values.cipher),
+      trustAnchors,
+      encryptFor: [...readCertificates(values.recip ?? [], 'recipient certificate'), ...lookedUp].map((certDer) => ({ certDer, keyTransport: values.oaep ? 'rsa-oaep' : 'rsa-pkcs1' })),
+      cipher,
       originatorAuthenticated: !!values.authenticated,
       namingRole: role as NamingRole,
       ...(dca ? { dca } : {}),

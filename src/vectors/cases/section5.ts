@@ -24,23 +24,12 @@ function parties(ctx: VectorContext): ExampleParties {
   };
 }
 
-const EXAMPLE_NOTES: Record<number, string[]> = { 1: ['N4', 'N15'], 2: ['N4', 'N15'], 3: ['N8'], 4: ['N5', 'N6'], 5: ['N8'], 6: ['N5', 'N6'], 7: ['N7'] };
-const EXAMPLE_REQS: Record<number, string[]> = {
-  1: ['DOMSEC-5-NO-ML-NO-ENVELOPED'],
-  2: ['DOMSEC-5-NO-ML-NO-ENVELOPED'],
-  3: ['DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-ENCAPSULATE-DOMAIN-SIGNATURE', 'DOMSEC-5-POLICY-ENCRYPT'],
-  4: ['DOMSEC-5-ML-STRIP-REMEMBER', 'DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-READD-ML-ATTRIBUTES', 'DOMSEC-5-POLICY-ENCRYPT'],
-  5: ['DOMSEC-5-STRIP-TO-ENVELOPED', 'DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-POLICY-ENCRYPT'],
-  6: ['DOMSEC-5-ML-STRIP-REMEMBER', 'DOMSEC-5-STRIP-TO-ENVELOPED', 'DOMSEC-5-READD-ML-ATTRIBUTES', 'DOMSEC-5-POLICY-ENCRYPT'],
-  7: ['DOMSEC-5-STRIP-TO-ENVELOPED', 'DOMSEC-5-DECRYPT-LOCAL-DCA', 'DOMSEC-5-ENCRYPT-IF-LOWER-ENVELOPED'],
-};
-
 const examples: VectorDecl[] = SECTION5_EXAMPLES.map((ex) =>
   vector(`domsec::section5::example-${ex.number}`, 'sign')
     .describe(`Section 5.1 example ${ex.number}: ${ex.title}. Input ${ex.inputShape}; apply a domain signature as example.test (local DCA example.test/dca-rsa, recipient DCA example.org/dca-rsa).`)
     .sections('5', '5.1', '3.2')
-    .notes(...EXAMPLE_NOTES[ex.number]!)
-    .requirements(`DOMSEC-5.1-EXAMPLE-${ex.number}`, 'DOMSEC-5-SEARCH-OUTER', 'DOMSEC-3.2-FOLLOW-SECTION-5', ...EXAMPLE_REQS[ex.number]!)
+    .notes(...ex.notes)
+    .requirements(`DOMSEC-5.1-EXAMPLE-${ex.number}`, 'DOMSEC-5-SEARCH-OUTER', 'DOMSEC-3.2-FOLLOW-SECTION-5', ...ex.rules)
     .flags('Section5Example', ...(ex.layers.some((l) => l.kind === 'S' && l.ml) ? (['MlExpansionHistory'] as const) : []), ...(ex.number === 7 ? (['LowerEnvelopedData'] as const) : []))
     .keys(...KEYS)
     .signParams(SIGN)
