@@ -15,8 +15,10 @@ import { pki } from './commands/pki.js';
 import { demo } from './commands/demo.js';
 import { vectors } from './commands/vectors.js';
 import { run } from './commands/run.js';
+import { report } from './commands/report.js';
+import { gateway } from './commands/gateway.js';
 
-export const COMMANDS: readonly Command[] = [pki, inspect, sign, verify, encrypt, decrypt, vectors, run, demo];
+export const COMMANDS: readonly Command[] = [pki, inspect, sign, verify, encrypt, decrypt, vectors, run, report, gateway, demo];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

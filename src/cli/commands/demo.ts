@@ -1,27 +1,58 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { parse } from '../command.js';
-import { runSection5Demo } from '../../demo/section5-demo.js';
-import { EXIT } from '../exit-codes.js';
+import { writeOutput } from '../io.js';
+import { runAgainstReferenceGateway } from '../../harness/against-reference.js';
+import { summaryLine, writeResults } from '../../harness/results.js';
+import type { CaseVerdict } from '../../harness/model.js';
+import { renderReport } from '../../report/html.js';
+import { progressBar, progressLine } from '../../report/text.js';
+import { allCases } from '../../../suites/index.js';
+import { suiteVersion } from '../version.js';
+import { DomsecError } from '../../errors.js';
+
+const PINNED_PKI = fileURLToPath(new URL('../../../vectors/keys', import.meta.url));
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'run the engine over the seven Section 5.1 examples (both policies) and write a summary',
-  help: `Usage: domsec demo [--out DIR]
+  summary: 'the main job: start the reference gateway on loopback, run every suite against it, write the report',
+  help: `Usage: domsec demo [--out DIR] [--policy encrypt|no-encrypt] [--progress bar|lines]
 
-Generates a test PKI, builds the seven Section 5.1 example messages and unsigned mail, applies a
-domain signature under both local policies (encrypt before leaving the domain, or not), checks every
-output shape against the draft and verifies the result as the receiving domain would. Writes each
-input and output message and summary.json to DIR (default reports/demo).
+Starts the built-in reference gateway (domain example.org, the pinned test PKI of vectors/keys) on free
+loopback ports with a capture sink as its next hop, runs every conformance suite against it over SMTP,
+and writes DIR/results.json, DIR/junit.xml and DIR/report.html (default DIR: reports/out).
+--policy chooses the gateway's local policy (default encrypt: every role is exercised).
 
-Exit status: 0 when every case passes, 1 otherwise.
+Exit status: 0 when no case FAILED or ERRORED; 1 otherwise; 2 when the harness could not run.
 `,
   async run(argv) {
-    const { values } = parse(argv, { out: { type: 'string' } }, 'demo');
-    if (values.help) return (process.stdout.write(this.help), EXIT.OK);
-    const out = values.out ?? 'reports/demo';
-    process.stdout.write('domsec demo: generating a test PKI and running the Section 5.1 examples\n');
-    const s = await runSection5Demo(out, (line) => process.stdout.write(line + '\n'));
-    process.stdout.write(`${s.passed} passed, ${s.failed} failed\nsummary: ${out}/summary.json\n`);
-    return s.failed === 0 ? EXIT.OK : EXIT.FLAGGED;
+    const { values } = parse(argv, { out: { type: 'string' }, policy: { type: 'string' }, progress: { type: 'string' } }, 'demo');
+    if (values.help) return (process.stdout.write(this.help), 0);
+    const policy = values.policy ?? 'encrypt';
+    if (policy !== 'encrypt' && policy !== 'no-encrypt') throw new DomsecError('BAD_ARGUMENT', `demo: --policy is encrypt or no-encrypt, not "${policy}"`);
+    const out = values.out ?? 'reports/out';
+    const cases = allCases();
+    const bar = values.progress ? values.progress === 'bar' : !!process.stdout.isTTY && !process.env.CI;
+    const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
+    process.stdout.write(`domsec demo: starting the reference gateway (example.org, policy ${policy}) and running ${cases.length} cases over SMTP on loopback\n`);
+    const results = await runAgainstReferenceGateway({
+      pkiDir: PINNED_PKI,
+      encryptOutbound: policy === 'encrypt',
+      cases,
+      suiteVersion: suiteVersion(),
+      onResult: (r, done, total) => {
+        counts[r.verdict]++;
+        const state = { done, total, counts };
+        if (bar) process.stdout.write(`\r${progressBar(state, r.id, process.stdout.columns || 100)}\x1b[K`);
+        else process.stdout.write(`${progressLine(state, r.verdict, r.id, r.reason)}\n`);
+      },
+    });
+    if (bar) process.stdout.write('\n');
+    const files = writeResults(out, results);
+    const html = join(out, 'report.html');
+    writeOutput(html, renderReport(results));
+    process.stdout.write(`${summaryLine(results)}\nresults: ${files.json}\njunit: ${files.junit}\nreport: ${html}\n`);
+    return results.exitCode;
   },
 };

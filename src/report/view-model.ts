@@ -1,0 +1,599 @@
+/**
+ * The HTML report's view model: a plain function from a run's results (and the requirement catalogue,
+ * and optionally a baseline check) to the exact values the templates print. Every decision (verdicts per
+ * role, coverage, which requirement a check speaks to, layer drawings, CSS classes, anchors) is made
+ * here and tested here; the templates (reports/templates) only place these values, and Handlebars escapes
+ * every one of them.
+ *
+ * Strings from results.json are untrusted (gateway replies, case and requirement ids in a file someone
+ * hands you): they are only ever printed as text. CSS classes and anchors are chosen from fixed tables or
+ * built from indexes, never from the input.
+ */
+import type { CaseResult, CaseVerdict, Check } from '../harness/model.js';
+import { ROLES } from '../harness/model.js';
+import type { RunResults } from '../harness/run.js';
+import { itemText, type BaselineCheck, type BaselineItem } from './baseline.js';
+import type { Catalogue, CatalogueRequirement } from './catalogue.js';
+import { sectionUrl, specUrl } from './catalogue.js';
+import { countVerdicts, VERDICTS } from './results-file.js';
+import { diffChains, layoutShape, parseShape, type ShapeDrawing } from './shape.js';
+
+// ------------------------------------------------------------------ view types
+
+export interface VerdictBadge {
+  label: string;
+  /** One of the fixed classes v-pass, v-fail, v-warn, v-error, v-skip, v-none. */
+  cls: string;
+}
+
+export interface MetaRow {
+  label: string;
+  value: string;
+}
+
+export interface CountView extends VerdictBadge {
+  verdict: string;
+  count: number;
+  /** Share of all cases, "12%". */
+  share: string;
+}
+
+export interface RoleView {
+  role: string;
+  verdict: VerdictBadge;
+  explanation: string;
+  counts: string;
+}
+
+export interface BarSegment {
+  x: number;
+  w: number;
+  cls: string;
+  label: string;
+}
+
+export interface CoverageView {
+  level: string;
+  description: string;
+  total: number;
+  untestable: number;
+  testable: number;
+  passed: number;
+  warned: number;
+  failed: number;
+  errored: number;
+  notRun: number;
+  /** "7 of 20 testable requirements passed". */
+  summary: string;
+  bar: BarSegment[];
+}
+
+export interface MatrixCaseView extends VerdictBadge {
+  id: string;
+  anchor: string;
+  /** Set when the case's own verdict differs from what it shows for this requirement. */
+  note: string;
+}
+
+export interface RequirementView {
+  id: string;
+  anchor: string;
+  section: string;
+  sectionUrl: string;
+  hasSectionUrl: boolean;
+  level: string;
+  levelCls: string;
+  text: string;
+  roles: string;
+  status: VerdictBadge;
+  cases: MatrixCaseView[];
+  hasCases: boolean;
+  /** Why no case tests it (untestable over SMTP, or no case in this run). */
+  noCases: string;
+  untestable: boolean;
+}
+
+export interface ShapePanelView {
+  heading: string;
+  shape: string;
+  drawn: boolean;
+  svg: ShapeDrawing;
+  error: string;
+  /** Some layer differs from the other side. */
+  differs: boolean;
+}
+
+export interface FailedCheckView {
+  requirement: string;
+  anchor: string;
+  known: boolean;
+  strength: string;
+  strengthCls: string;
+  message: string;
+  hasExpected: boolean;
+  expected: string;
+  found: string;
+  quote: string;
+  section: string;
+  sectionUrl: string;
+  hasSectionUrl: boolean;
+}
+
+export interface PassedCheckView {
+  requirement: string;
+  message: string;
+}
+
+export interface ReceivedView {
+  n: number;
+  bytes: number;
+  shape: string;
+  rcptTo: string;
+  authenticationResults: string;
+  hasError: boolean;
+  error: string;
+}
+
+export interface CaseView {
+  n: number;
+  anchor: string;
+  id: string;
+  title: string;
+  suite: string;
+  role: string;
+  strength: string;
+  /** The verdict for filtering (data-verdict): one of VERDICTS, or OTHER. */
+  verdict: string;
+  badge: VerdictBadge;
+  reason: string;
+  duration: string;
+  requirements: Array<{ id: string; anchor: string; known: boolean }>;
+  hasSent: boolean;
+  sent: MetaRow[];
+  hasSmtp: boolean;
+  smtp: MetaRow[];
+  transcript: string;
+  hasReceived: boolean;
+  received: ReceivedView[];
+  receivedNote: string;
+  hasShapes: boolean;
+  shapes: ShapePanelView[];
+  failedChecks: FailedCheckView[];
+  hasFailedChecks: boolean;
+  passedChecks: PassedCheckView[];
+  hasPassedChecks: boolean;
+  hasBaseline: boolean;
+  baseline: string;
+  baselineCls: string;
+}
+
+export interface BaselineView {
+  source: string;
+  verdict: VerdictBadge;
+  summary: string;
+  groups: Array<{ heading: string; cls: string; items: Array<{ id: string; anchor: string; line: string }>; hasItems: boolean }>;
+}
+
+export interface ReportView {
+  title: string;
+  gateway: string;
+  spec: string;
+  specUrl: string;
+  generatedAt: string;
+  meta: MetaRow[];
+  overall: VerdictBadge;
+  overallExplanation: string;
+  total: number;
+  counts: CountView[];
+  roles: RoleView[];
+  coverage: CoverageView[];
+  hasBaseline: boolean;
+  baseline: BaselineView | null;
+  requirements: RequirementView[];
+  hasUncatalogued: boolean;
+  uncatalogued: RequirementView[];
+  cases: CaseView[];
+  filters: Array<{ verdict: string; label: string; count: number; cls: string }>;
+}
+
+// ------------------------------------------------------------------ helpers
+
+const BADGE: Record<string, VerdictBadge> = {
+  PASS: { label: 'PASS', cls: 'v-pass' },
+  FAIL: { label: 'FAIL', cls: 'v-fail' },
+  WARN: { label: 'WARN', cls: 'v-warn' },
+  ERROR: { label: 'ERROR', cls: 'v-error' },
+  SKIP: { label: 'SKIP', cls: 'v-skip' },
+};
+
+/** The badge of a verdict; anything else (a hand-edited file) is shown as it is, with a neutral class. */
+export function badge(verdict: string): VerdictBadge {
+  return BADGE[verdict] ?? { label: verdict, cls: 'v-none' };
+}
+
+const LEVEL_CLASS: Record<string, string> = {
+  MUST: 'l-must',
+  'MUST NOT': 'l-must',
+  SHOULD: 'l-should',
+  'SHOULD NOT': 'l-should',
+  MAY: 'l-may',
+  RULE: 'l-rule',
+  EXAMPLE: 'l-rule',
+};
+
+/** Worst first: a requirement's status is the worst of what its cases show for it. */
+const SEVERITY: CaseVerdict[] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'SKIP'];
+
+/** Anchor for a requirement id: characters outside [A-Za-z0-9._-] become "_" (catalogue ids are unchanged). */
+export function requirementAnchor(id: string): string {
+  return `req-${id.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+export const caseAnchor = (index: number): string => `case-${index + 1}`;
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function runDuration(startedAt: string, finishedAt: string): string {
+  const ms = Date.parse(finishedAt) - Date.parse(startedAt);
+  return Number.isFinite(ms) ? duration(ms) : '';
+}
+
+/** Does this case test the requirement: declared, or a check speaks to it (as in src/harness/coverage.ts)? */
+export function caseTests(c: CaseResult, requirement: string): boolean {
+  return c.requirements.includes(requirement) || c.checks.some((k) => k.requirement === requirement);
+}
+
+/**
+ * What a case shows for one requirement: its checks that name the requirement when there are any (a case
+ * that FAILED on another requirement still PASSES this one), else the case's verdict.
+ */
+export function verdictFor(c: CaseResult, requirement: string): CaseVerdict {
+  if (c.verdict === 'SKIP' || c.verdict === 'ERROR') return c.verdict;
+  const named = c.checks.filter((k) => k.requirement === requirement);
+  if (named.length === 0) return c.verdict;
+  if (named.some((k) => !k.ok && k.strength === 'MUST')) return 'FAIL';
+  if (named.some((k) => !k.ok)) return 'WARN';
+  return 'PASS';
+}
+
+function worst(verdicts: CaseVerdict[]): CaseVerdict | undefined {
+  return SEVERITY.find((v) => verdicts.includes(v));
+}
+
+// ------------------------------------------------------------------ summary
+
+/** Conformance verdict for one role, from its cases. */
+export function roleVerdict(cases: readonly CaseResult[]): { verdict: VerdictBadge; explanation: string } {
+  const n = countVerdicts(cases);
+  const ran = cases.length - n.SKIP;
+  if (cases.length === 0) return { verdict: { label: 'NOT TESTED', cls: 'v-skip' }, explanation: 'no case of this role was selected for the run' };
+  if (ran === 0) return { verdict: { label: 'NOT TESTED', cls: 'v-skip' }, explanation: `${cases.length === 1 ? 'its one case was' : `all ${cases.length} cases were`} skipped (see why)` };
+  const skipped = n.SKIP ? `; ${plural(n.SKIP, 'case')} skipped` : '';
+  if (n.FAIL) return { verdict: { label: 'NOT CONFORMANT', cls: 'v-fail' }, explanation: `${plural(n.FAIL, 'case')} failed a MUST-level requirement${skipped}` };
+  if (n.ERROR) return { verdict: { label: 'INCONCLUSIVE', cls: 'v-error' }, explanation: `${plural(n.ERROR, 'case')} could not be completed (transport or harness error)${skipped}` };
+  if (n.WARN) return { verdict: { label: 'CONFORMANT WITH WARNINGS', cls: 'v-warn' }, explanation: `every MUST holds; ${plural(n.WARN, 'case')} missed a SHOULD${skipped}` };
+  return { verdict: { label: 'CONFORMANT', cls: 'v-pass' }, explanation: `every case passed${skipped}` };
+}
+
+function countsLine(cases: readonly CaseResult[]): string {
+  const n = countVerdicts(cases);
+  return VERDICTS.filter((v) => n[v] > 0).map((v) => `${n[v]} ${v}`).join(', ') || 'no cases';
+}
+
+const COVERAGE_GROUPS: Array<{ level: string; levels: string[]; description: string }> = [
+  { level: 'MUST', levels: ['MUST', 'MUST NOT'], description: 'MUST and MUST NOT statements' },
+  { level: 'SHOULD', levels: ['SHOULD', 'SHOULD NOT'], description: 'SHOULD and SHOULD NOT statements' },
+  { level: 'MAY', levels: ['MAY'], description: 'MAY statements' },
+  { level: 'Section 5', levels: ['RULE', 'EXAMPLE'], description: 'Section 5 processing rules and the 5.1 examples' },
+];
+
+type ReqStatus = CaseVerdict | 'NONE' | 'UNTESTABLE';
+
+function requirementStatus(req: CatalogueRequirement, cases: readonly CaseResult[]): ReqStatus {
+  if (req.untestable) return 'UNTESTABLE';
+  return worst(cases.map((c) => verdictFor(c, req.id))) ?? 'NONE';
+}
+
+const BAR_WIDTH = 300;
+
+function coverageBar(parts: Array<[number, string, string]>, total: number): BarSegment[] {
+  const out: BarSegment[] = [];
+  let x = 0;
+  for (const [n, cls, label] of parts) {
+    if (n <= 0 || total <= 0) continue;
+    const w = Math.round((n / total) * BAR_WIDTH * 10) / 10;
+    out.push({ x: Math.round(x * 10) / 10, w, cls, label: `${label}: ${n}` });
+    x += w;
+  }
+  return out;
+}
+
+export function coverage(catalogue: Catalogue, statuses: Map<string, ReqStatus>): CoverageView[] {
+  return COVERAGE_GROUPS.map((g) => {
+    const reqs = catalogue.requirements.filter((r) => g.levels.includes(r.level));
+    const s = reqs.map((r) => statuses.get(r.id) ?? 'NONE');
+    const count = (...k: ReqStatus[]) => s.filter((x) => k.includes(x)).length;
+    const untestable = count('UNTESTABLE');
+    const testable = reqs.length - untestable;
+    const v = { passed: count('PASS'), warned: count('WARN'), failed: count('FAIL'), errored: count('ERROR'), notRun: count('SKIP', 'NONE') };
+    return {
+      level: g.level,
+      description: g.description,
+      total: reqs.length,
+      untestable,
+      testable,
+      ...v,
+      summary: `${v.passed} of ${plural(testable, 'testable requirement')} passed${v.failed ? `, ${v.failed} failed` : ''}${v.warned ? `, ${v.warned} warned` : ''}${v.errored ? `, ${v.errored} inconclusive` : ''}${v.notRun ? `, ${v.notRun} not tested in this run` : ''}${untestable ? `; ${untestable} untestable over SMTP` : ''}`,
+      bar: coverageBar(
+        [
+          [v.passed, 'v-pass', 'passed'],
+          [v.warned, 'v-warn', 'warned'],
+          [v.failed, 'v-fail', 'failed'],
+          [v.errored, 'v-error', 'inconclusive'],
+          [v.notRun, 'v-skip', 'not tested'],
+          [untestable, 'v-none', 'untestable'],
+        ],
+        reqs.length,
+      ),
+    };
+  });
+}
+
+// ------------------------------------------------------------------ cases
+
+function shapePanels(c: CaseResult): ShapePanelView[] {
+  const e = c.evidence;
+  const actual = e.foundShape ?? e.received?.[0]?.shape;
+  const sides: Array<[string, string | undefined]> = [
+    ['Sent', e.sent?.shape],
+    ['Expected output', e.expectedShape],
+    ['Actual output', actual],
+  ];
+  const parsed = sides.map(([heading, shape]) => ({ heading, shape, p: shape === undefined ? undefined : parseShape(shape) }));
+  const expected = parsed[1]!.p;
+  const actualP = parsed[2]!.p;
+  // Expected and actual are drawn against each other; the sent message stands alone.
+  const marks = expected?.ok && actualP?.ok ? diffChains(expected.chain, actualP.chain) : undefined;
+  return parsed
+    .filter((s) => s.shape !== undefined)
+    .map((s) => {
+      if (!s.p || !s.p.ok) return { heading: s.heading, shape: s.shape!, drawn: false, svg: { width: 0, height: 0, boxes: [] }, error: s.p && !s.p.ok ? s.p.error : '', differs: false };
+      const differs = s.heading === 'Expected output' ? marks?.[0] : s.heading === 'Actual output' ? marks?.[1] : undefined;
+      const svg = layoutShape(s.p.chain, differs);
+      return { heading: s.heading, shape: s.shape!, drawn: true, svg, error: '', differs: !!differs?.some(Boolean) };
+    });
+}
+
+function failedCheck(k: Check, catalogue: Map<string, CatalogueRequirement>, spec: string): FailedCheckView {
+  const req = catalogue.get(k.requirement);
+  const url = req ? sectionUrl(spec, req.section) : undefined;
+  return {
+    requirement: k.requirement,
+    anchor: requirementAnchor(k.requirement),
+    known: !!req,
+    strength: k.strength,
+    strengthCls: LEVEL_CLASS[k.strength] ?? 'l-rule',
+    message: k.message,
+    hasExpected: k.expected !== undefined || k.found !== undefined,
+    expected: k.expected ?? '',
+    found: k.found ?? '',
+    quote: req?.text ?? '',
+    section: req?.section ?? '',
+    sectionUrl: url ?? '',
+    hasSectionUrl: !!url,
+  };
+}
+
+function baselineNote(item: BaselineItem | undefined, kind: string): { text: string; cls: string } {
+  if (!item) return { text: '', cls: '' };
+  const why = item.why ? ` (${item.why})` : '';
+  switch (kind) {
+    case 'deviation':
+      return { text: `Deviation from the accepted baseline: ${itemText(item)}`, cls: 'v-fail' };
+    case 'accepted':
+      return { text: `Accepted in the baseline as ${item.expected}${why}`, cls: 'v-skip' };
+    case 'improved':
+      return { text: `Better than the baseline (accepted ${item.expected}): tighten it${why}`, cls: 'v-pass' };
+    default:
+      return { text: `Changed against the baseline: ${itemText(item)}`, cls: 'v-warn' };
+  }
+}
+
+function caseView(c: CaseResult, index: number, catalogue: Map<string, CatalogueRequirement>, spec: string, baseline: Map<string, { item: BaselineItem; kind: string }>): CaseView {
+  const e = c.evidence;
+  const shapes = shapePanels(c);
+  const failed = c.checks.filter((k) => !k.ok);
+  const passed = c.checks.filter((k) => k.ok);
+  const b = baseline.get(c.id);
+  const note = baselineNote(b?.item, b?.kind ?? '');
+  const received = (e.received ?? []).map((m, i) => ({
+    n: i + 1,
+    bytes: m.bytes,
+    shape: m.shape,
+    rcptTo: m.rcptTo.join(', '),
+    authenticationResults: m.authenticationResults?.length ? m.authenticationResults.map((r) => `smime=${r}`).join(', ') : '(none)',
+    hasError: m.error !== undefined,
+    error: m.error ?? '',
+  }));
+  let receivedNote = '';
+  if (!received.length && c.verdict !== 'SKIP') receivedNote = e.smtp ? 'Nothing was relayed or delivered for this case.' : 'The case did not reach the gateway.';
+  return {
+    n: index + 1,
+    anchor: caseAnchor(index),
+    id: c.id,
+    title: c.title,
+    suite: c.suite,
+    role: c.role,
+    strength: c.strength,
+    verdict: (VERDICTS as readonly string[]).includes(c.verdict) ? c.verdict : 'OTHER',
+    badge: badge(c.verdict),
+    reason: c.reason,
+    duration: duration(c.durationMs),
+    requirements: c.requirements.map((id) => ({ id, anchor: requirementAnchor(id), known: catalogue.has(id) })),
+    hasSent: !!e.sent,
+    sent: e.sent
+      ? [
+          { label: 'Shape', value: e.sent.shape },
+          { label: 'Size', value: `${e.sent.bytes} bytes` },
+          { label: 'Message-ID', value: e.sent.messageId },
+          { label: 'MAIL FROM', value: e.sent.mailFrom },
+          { label: 'RCPT TO', value: e.sent.rcptTo.join(', ') },
+        ]
+      : [],
+    hasSmtp: !!e.smtp,
+    smtp: e.smtp
+      ? [
+          { label: 'Accepted', value: e.smtp.accepted ? 'yes' : 'no' },
+          { label: 'Final reply', value: e.smtp.response },
+          { label: 'Attempts', value: String(e.smtp.attempts) },
+          ...(e.smtp.failure ? [{ label: 'Failure', value: e.smtp.failure }] : []),
+        ]
+      : [],
+    transcript: (e.smtp?.transcript ?? []).join('\n'),
+    hasReceived: received.length > 0,
+    received,
+    receivedNote,
+    hasShapes: shapes.length > 0,
+    shapes,
+    failedChecks: failed.map((k) => failedCheck(k, catalogue, spec)),
+    hasFailedChecks: failed.length > 0,
+    passedChecks: passed.map((k) => ({ requirement: k.requirement, message: k.message })),
+    hasPassedChecks: passed.length > 0,
+    hasBaseline: !!note.text,
+    baseline: note.text,
+    baselineCls: note.cls,
+  };
+}
+
+// ------------------------------------------------------------------ matrix
+
+function requirementRow(id: string, req: CatalogueRequirement | undefined, results: RunResults, spec: string, anchors: Map<CaseResult, string>, status: ReqStatus): RequirementView {
+  const cases = results.cases.filter((c) => caseTests(c, id));
+  const url = req ? sectionUrl(spec, req.section) : undefined;
+  const statusBadge: VerdictBadge =
+    status === 'UNTESTABLE' ? { label: 'UNTESTABLE', cls: 'v-none' } : status === 'NONE' ? { label: 'NOT TESTED', cls: 'v-none' } : status === 'SKIP' ? { label: 'NOT TESTED', cls: 'v-skip' } : badge(status);
+  return {
+    id,
+    anchor: requirementAnchor(id),
+    section: req?.section ?? '',
+    sectionUrl: url ?? '',
+    hasSectionUrl: !!url,
+    level: req?.level ?? '?',
+    levelCls: (req && LEVEL_CLASS[req.level]) ?? 'l-rule',
+    text: req?.text ?? 'Not in the requirement catalogue of this suite version.',
+    roles: req?.roles.join(', ') ?? '',
+    status: statusBadge,
+    cases: cases.map((c) => {
+      const v = verdictFor(c, id);
+      return { id: c.id, anchor: anchors.get(c)!, ...badge(v), note: v !== c.verdict ? `case verdict ${c.verdict}` : '' };
+    }),
+    hasCases: cases.length > 0,
+    noCases: req?.untestable ? `Untestable over SMTP: ${req.untestable}` : cases.length ? '' : 'No case of this run tests it.',
+    untestable: !!req?.untestable,
+  };
+}
+
+// ------------------------------------------------------------------ the report
+
+export interface ViewOptions {
+  catalogue: Catalogue;
+  baseline?: BaselineCheck;
+  /** When the report was rendered (ISO); default now. */
+  generatedAt?: string;
+}
+
+export function buildReportView(results: RunResults, opts: ViewOptions): ReportView {
+  const { catalogue } = opts;
+  const spec = catalogue.spec;
+  const byId = new Map(catalogue.requirements.map((r) => [r.id, r]));
+  const m = results.meta;
+  const counts = countVerdicts(results.cases);
+  const total = results.cases.length;
+  const anchors = new Map(results.cases.map((c, i) => [c, caseAnchor(i)]));
+
+  const statuses = new Map<string, ReqStatus>();
+  for (const r of catalogue.requirements) statuses.set(r.id, requirementStatus(r, results.cases.filter((c) => caseTests(c, r.id))));
+  const requirements = catalogue.requirements.map((r) => requirementRow(r.id, r, results, spec, anchors, statuses.get(r.id)!));
+  const unknownIds = [...new Set(results.cases.flatMap((c) => [...c.requirements, ...c.checks.map((k) => k.requirement)]))].filter((id) => !byId.has(id));
+  const uncatalogued = unknownIds.map((id) => {
+    const cases = results.cases.filter((c) => caseTests(c, id));
+    return requirementRow(id, undefined, results, spec, anchors, worst(cases.map((c) => verdictFor(c, id))) ?? 'NONE');
+  });
+
+  const roleNames = [...ROLES, ...new Set(results.cases.map((c) => c.role).filter((r) => !ROLES.includes(r)))];
+  const roles = roleNames.map((role) => {
+    const cases = results.cases.filter((c) => c.role === role);
+    return { role, ...roleVerdict(cases), counts: countsLine(cases) };
+  });
+
+  const baselineIndex = new Map<string, { item: BaselineItem; kind: string }>();
+  let baseline: BaselineView | null = null;
+  if (opts.baseline) {
+    const b = opts.baseline;
+    for (const [kind, items] of [['deviation', b.deviations], ['accepted', b.accepted], ['improved', b.improved], ['changed', b.changed]] as const) for (const item of items) baselineIndex.set(item.id, { item, kind });
+    const caseIndex = new Map(results.cases.map((c, i) => [c.id, caseAnchor(i)]));
+    const group = (heading: string, cls: string, items: BaselineItem[]) => ({
+      heading: `${heading} (${items.length})`,
+      cls,
+      items: items.map((i) => ({ id: i.id, anchor: caseIndex.get(i.id) ?? '', line: itemText(i) })),
+      hasItems: items.length > 0,
+    });
+    baseline = {
+      source: b.source,
+      verdict: b.exitCode ? { label: 'DEVIATES FROM THE BASELINE', cls: 'v-fail' } : { label: 'MATCHES THE BASELINE', cls: 'v-pass' },
+      summary: `${plural(b.deviations.length, 'deviation')}, ${b.accepted.length} accepted, ${b.improved.length} improved, ${b.changed.length} other change(s), ${b.notRun.length} baseline case(s) not run`,
+      groups: [
+        group('Deviations: fail the exit code', 'v-fail', b.deviations),
+        group('Better than the baseline: tighten it', 'v-pass', b.improved),
+        group('Other changes', 'v-warn', b.changed),
+        group('Accepted as in the baseline', 'v-skip', b.accepted),
+        { heading: `In the baseline, not run (${b.notRun.length})`, cls: 'v-none', items: b.notRun.map((id) => ({ id, anchor: '', line: '' })), hasItems: b.notRun.length > 0 },
+      ],
+    };
+  }
+
+  const exit = counts.FAIL > 0 || counts.ERROR > 0;
+  const overall: VerdictBadge = exit ? { label: 'NOT CONFORMANT', cls: 'v-fail' } : counts.WARN ? { label: 'CONFORMANT WITH WARNINGS', cls: 'v-warn' } : total - counts.SKIP > 0 ? { label: 'CONFORMANT', cls: 'v-pass' } : { label: 'NOT TESTED', cls: 'v-skip' };
+  const overallExplanation = counts.FAIL
+    ? `${plural(counts.FAIL, 'case')} failed a MUST-level requirement${counts.ERROR ? ` and ${counts.ERROR} could not be completed` : ''}: exit status 1`
+    : counts.ERROR
+      ? `${plural(counts.ERROR, 'case')} could not be completed: exit status 1`
+      : `no case failed or errored: exit status 0`;
+
+  return {
+    title: `DOMSEC conformance report: ${m.gateway}`,
+    gateway: m.gateway,
+    spec,
+    specUrl: specUrl(spec) ?? '',
+    generatedAt: opts.generatedAt ?? new Date().toISOString(),
+    meta: [
+      { label: 'Gateway', value: m.gateway },
+      { label: 'Profile', value: m.profile },
+      { label: 'Domain', value: m.domain },
+      { label: 'Local policy', value: m.policy === 'encrypt' ? 'encrypt outbound mail' : 'do not encrypt outbound mail' },
+      { label: 'Suite version', value: m.suiteVersion },
+      { label: 'Started', value: m.startedAt },
+      { label: 'Finished', value: m.finishedAt },
+      { label: 'Duration', value: runDuration(m.startedAt, m.finishedAt) },
+      { label: 'Machine', value: `${m.machine.hostname} (${m.machine.platform}, ${m.machine.cpus} CPUs, Node.js ${m.machine.node})` },
+      { label: 'Run id', value: m.runId },
+    ],
+    overall,
+    overallExplanation,
+    total,
+    counts: VERDICTS.map((v) => ({ verdict: v, count: counts[v], share: total ? `${Math.round((counts[v] / total) * 100)}%` : '0%', ...badge(v) })),
+    roles,
+    coverage: coverage(catalogue, statuses),
+    hasBaseline: !!baseline,
+    baseline,
+    requirements,
+    hasUncatalogued: uncatalogued.length > 0,
+    uncatalogued,
+    cases: results.cases.map((c, i) => caseView(c, i, byId, spec, baselineIndex)),
+    filters: VERDICTS.map((v) => ({ verdict: v, label: v, count: counts[v], cls: badge(v).cls })),
+  };
+}
