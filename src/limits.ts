@@ -28,3 +28,21 @@ export const MAX_MULTIPART_PARTS = 10_000;
 
 /** RFC 2634 2.10: MLExpansionHistory ::= SEQUENCE SIZE (1..ub-ml-expansion-history) with ub = 64. */
 export const UB_ML_EXPANSION_HISTORY = 64;
+
+/**
+ * ASN.1 nodes allowed when reading `byteLength` bytes of BER (found by the robustness fuzzing, issue 4).
+ * asn1js spends about 1.2 KB of heap and 15 µs per node, so ASN1_MAX_NODES alone let a 1.2 MB message
+ * made of 3-byte TLVs (a constructed OCTET STRING of 400,000 one-byte fragments) take 6 s and 600 MB,
+ * and 12 MB of them about a minute and 5 GB. The cap now grows with the input: ASN1_NODE_ALLOWANCE
+ * nodes for any object (asn1js's own default, ample for certificate sets and attributes), plus one node
+ * per ASN1_MIN_BYTES_PER_NODE bytes, which legitimate large encodings stay under (pkijs and OpenSSL
+ * chunk streamed content in 1 KiB pieces, OpenSSL -stream -text line by line). Hostile input then costs
+ * at most about 20 bytes of heap and 0.25 µs per input byte (plus 12 MB), still under ASN1_MAX_NODES.
+ * Beyond the cap: LIMIT_EXCEEDED.
+ */
+export const ASN1_NODE_ALLOWANCE = 10_000;
+export const ASN1_MIN_BYTES_PER_NODE = 64;
+
+export function asn1MaxNodes(byteLength: number): number {
+  return Math.min(ASN1_MAX_NODES, ASN1_NODE_ALLOWANCE + Math.floor(byteLength / ASN1_MIN_BYTES_PER_NODE));
+}

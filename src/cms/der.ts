@@ -9,12 +9,12 @@
  *    they came in (draft 2.3: a domain signature encapsulates the original signature bytes);
  *  - pkijs's EncapsulatedContentInfo/EncryptedContentInfo constructors re-chunk content into a BER
  *    constructed OCTET STRING with a per-byte copy loop, and drop a 0-byte eContent (STACK-NOTES);
- *  - one Buffer.concat per structure keeps 100 MB content to a single copy.
+ *  - large content goes through tlvChain(), so 100 MB of content is copied once however deep it sits.
  * Small leaf values (OIDs, INTEGERs, times) are still encoded by asn1js.
  */
 import * as asn1js from 'asn1js';
 import { DomsecError } from '../errors.js';
-import { ASN1_MAX_CONTENT_LENGTH, ASN1_MAX_DEPTH, ASN1_MAX_NODES } from '../limits.js';
+import { ASN1_MAX_CONTENT_LENGTH, ASN1_MAX_DEPTH, asn1MaxNodes } from '../limits.js';
 
 export type Bytes = Buffer;
 
@@ -58,6 +58,36 @@ export function tlv(tag: number, ...parts: Buffer[]): Buffer {
 }
 
 export const seq = (...parts: Buffer[]): Buffer => tlv(TAG.SEQUENCE, ...parts);
+
+/**
+ * A DER encoding kept as its pieces, joined once by toBuffer(). For structures around large content:
+ * with tlv() every nesting level copies its content again (a SignedData ContentInfo puts eContent six
+ * TLVs deep, so 100 MB became six 100 MB allocations and copies); tlvChain() only collects headers and
+ * references, and the content is copied once, at the end.
+ */
+export class DerChain {
+  constructor(
+    readonly pieces: readonly Buffer[],
+    readonly length: number,
+  ) {}
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.pieces as Buffer[], this.length);
+  }
+}
+
+/** tlv() without copying: the parts (Buffers or chains) are referenced, not joined. */
+export function tlvChain(tag: number, ...parts: Array<Buffer | DerChain>): DerChain {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const header = Buffer.concat([Buffer.from([tag]), lengthBytes(len)]);
+  const pieces: Buffer[] = [header];
+  for (const p of parts) {
+    if (Buffer.isBuffer(p)) pieces.push(p);
+    else for (const q of p.pieces) pieces.push(q);
+  }
+  return new DerChain(pieces, header.length + len);
+}
 export const octets = (b: Buffer): Buffer => tlv(TAG.OCTET_STRING, b);
 
 /** DER SET OF: elements sorted by their encodings (X.690 11.6). Used for signed attributes (STACK-NOTES: pkijs does not sort). */
@@ -120,7 +150,7 @@ export function readBer(bytes: Uint8Array, opts: ParseOptions): asn1js.AsnType {
   try {
     res = asn1js.fromBER(bytes as Uint8Array<ArrayBuffer>, {
       maxDepth: ASN1_MAX_DEPTH,
-      maxNodes: ASN1_MAX_NODES,
+      maxNodes: asn1MaxNodes(bytes.length),
       maxContentLength: ASN1_MAX_CONTENT_LENGTH,
       parseEmbedded: false,
       copyInput: false,
@@ -131,7 +161,9 @@ export function readBer(bytes: Uint8Array, opts: ParseOptions): asn1js.AsnType {
     throw new DomsecError(code, `${opts.what}: ${msg}`);
   }
   if (res.offset === -1 || res.result.error) {
-    throw new DomsecError('MALFORMED_DER', `${opts.what}: ${res.result.error || 'not valid BER'}`);
+    // asn1js reports its caps (node count, depth, content length) as a result error, not a throw: those are limits.
+    const code = /Maximum/i.test(res.result.error) ? 'LIMIT_EXCEEDED' : 'MALFORMED_DER';
+    throw new DomsecError(code, `${opts.what}: ${res.result.error || 'not valid BER'}`);
   }
   if (!opts.allowTrailing && res.offset !== bytes.length) {
     throw new DomsecError('MALFORMED_DER', `${opts.what}: ${bytes.length - res.offset} trailing bytes after the ASN.1 element`);

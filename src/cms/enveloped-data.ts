@@ -20,8 +20,8 @@
 import * as asn1js from 'asn1js';
 import { DomsecError } from '../errors.js';
 import * as O from '../asn1/oids.js';
-import { children, ctx, expectSequence, integer, isTag, octetStringBytes, oid, oidOf, rawOf, seq, setOf, tlv } from './der.js';
-import { encodeContentInfo, parseContentInfo } from './content-info.js';
+import { children, ctx, expectSequence, integer, isTag, octetStringBytes, oid, oidOf, rawOf, seq, setOf, tlv, tlvChain, TAG } from './der.js';
+import { parseContentInfo } from './content-info.js';
 import { certRef } from './cert-ref.js';
 import { buildRecipientInfo, recipientInfoMatches, summarizeRecipientInfo, unwrapContentKey, type BuiltRecipientInfo, type RecipientInput, type RecipientKey, type RecipientSummary } from './recipient-info.js';
 import { cbcDecrypt, cbcEncrypt, cbcKeyLength, contentKeyLength, type CbcCipher, type ContentAlgorithm } from '../crypto/content-cipher.js';
@@ -76,13 +76,11 @@ export function buildEnvelopedData(input: EnvelopeInput, cipher: CbcCipher = 'ae
   const ris = buildRecipientInfos(input.recipients, cek, rng);
   const enc = cbcEncrypt(cipher, cek, input.content, rng);
   const oi = originatorInfo(input.originatorCertificates);
-  const body = seq(
-    integer(envelopedVersion(ris, oi.length > 0)),
-    ...oi,
-    setOf(ris.map((r) => r.der)),
-    encryptedContentInfo(input.contentType ?? O.id_data, enc.algorithm, enc.ciphertext),
-  );
-  return encodeContentInfo(O.id_envelopedData, body);
+  // The ciphertext is copied once (tlvChain), not once per enclosing TLV: this is the 100 MB path.
+  const eci = tlvChain(TAG.SEQUENCE, oid(input.contentType ?? O.id_data), enc.algorithm, tlvChain(ctx(0, false), enc.ciphertext));
+  const body = tlvChain(TAG.SEQUENCE, integer(envelopedVersion(ris, oi.length > 0)), ...oi, setOf(ris.map((r) => r.der)), eci);
+  // The ContentInfo (content-info.ts encodeContentInfo), as a chain.
+  return tlvChain(TAG.SEQUENCE, oid(O.id_envelopedData), tlvChain(ctx(0), body)).toBuffer();
 }
 
 function parseEci(block: asn1js.BaseBlock | undefined, what: string): { contentType: string; alg: ContentAlgorithm; encryptedContent?: Buffer } {

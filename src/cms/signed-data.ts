@@ -30,9 +30,10 @@ import * as asn1js from 'asn1js';
 import { DomsecError } from '../errors.js';
 import * as O from '../asn1/oids.js';
 import {
-  attribute, children, ctx, expectSequence, integer, isTag, octets, octetStringBytes, oid, oidOf, rawOf, seq, setOf, tlv, time, withTag, TAG,
+  attribute, children, ctx, expectSequence, integer, isTag, octets, octetStringBytes, oid, oidOf, rawOf, seq, setOf, tlv, tlvChain, time, withTag, TAG,
+  type DerChain,
 } from './der.js';
-import { encodeContentInfo, parseContentInfo } from './content-info.js';
+import { parseContentInfo } from './content-info.js';
 import { certRef, issuerAndSerialNumber, matchesIssuerAndSerial, matchesSkid, type CertRef } from './cert-ref.js';
 import {
   defaultDigest, digest, digestAlgorithmIdentifier, digestNameOf, resolveVerifyAlgorithm, schemeForKey, signatureAlgorithmIdentifier, signBytes,
@@ -259,11 +260,15 @@ export function buildSignedData(input: SignedDataInput): Buffer {
   // RFC 5652 5.1: version 3 if any SignerInfo is version 3 or eContentType is not id-data, else 1.
   const anyV3 = input.signers.some((s) => s.sid === 'subjectKeyIdentifier');
   const version = anyV3 || input.eContentType !== O.id_data ? 3 : 1;
-  const eci = input.detached ? seq(oid(input.eContentType)) : seq(oid(input.eContentType), tlv(ctx(0), octets(input.eContent)));
-  const parts = [integer(version), setOf(uniqueBuffers(infos.map((x) => x.digestAlg))), eci];
+  // eContent is copied once (tlvChain), not once per enclosing TLV: this is the 100 MB path.
+  const eci = input.detached
+    ? seq(oid(input.eContentType))
+    : tlvChain(TAG.SEQUENCE, oid(input.eContentType), tlvChain(ctx(0), tlvChain(TAG.OCTET_STRING, input.eContent)));
+  const parts: Array<Buffer | DerChain> = [integer(version), setOf(uniqueBuffers(infos.map((x) => x.digestAlg))), eci];
   if (certs.length) parts.push(tlv(ctx(0), ...certs));
   parts.push(setOf(infos.map((x) => x.der)));
-  return encodeContentInfo(O.id_signedData, seq(...parts));
+  // The ContentInfo (content-info.ts encodeContentInfo), as a chain.
+  return tlvChain(TAG.SEQUENCE, oid(O.id_signedData), tlvChain(ctx(0), tlvChain(TAG.SEQUENCE, ...parts))).toBuffer();
 }
 
 function uniqueBuffers(list: Buffer[]): Buffer[] {

@@ -18,7 +18,7 @@ import { systemRng, type Rng } from '../crypto/rng.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { buildPkcs7MimeEntity, decodeBody, getHeaders, parseEntity, splitOuterHeaders, type HeaderField } from '../mime/index.js';
 import { parseSignedData, type ParsedSignedData } from '../cms/signed-data.js';
-import { layerChain, parseMessage, shapeOf, signedLabel, type Layer, type SignedLayer } from '../message/layers.js';
+import { contentInfoDer, layerChain, parseMessage, shapeOf, signedLabel, type Layer, type SignedLayer } from '../message/layers.js';
 import { domainSignerInputs, emptySignatureLayer, envelopeLayer, isAead, signedLayer, type DomainSignerKey, type EnvelopeCipher } from '../message/build.js';
 import { checkDomainSignerNaming, originatorDomain, type NamingRole } from './naming.js';
 import { mlExpansionHistoryOf } from './ml-expansion-history.js';
@@ -78,9 +78,10 @@ function hasMlExpansionHistory(l: SignedLayer): boolean {
 /** The bytes of a layer as a MIME entity to be wrapped (eContent of the new layer). */
 function entityBytes(layer: Layer, root: Layer): Buffer {
   if (layer.entity) return layer === root ? splitOuterHeaders(layer.entity).inner : layer.raw;
-  if (layer.kind === 'signedData') return buildPkcs7MimeEntity(layer.der, 'signed-data');
-  if (layer.kind === 'envelopedData') return buildPkcs7MimeEntity(layer.der, 'enveloped-data');
-  if (layer.kind === 'authEnvelopedData') return buildPkcs7MimeEntity(layer.der, 'authEnveloped-data');
+  // A plain-CMS-nested layer (RFC 5652 5.2) has no ContentInfo of its own: contentInfoDer adds one.
+  if (layer.kind === 'signedData') return buildPkcs7MimeEntity(contentInfoDer(layer), 'signed-data');
+  if (layer.kind === 'envelopedData') return buildPkcs7MimeEntity(contentInfoDer(layer), 'enveloped-data');
+  if (layer.kind === 'authEnvelopedData') return buildPkcs7MimeEntity(contentInfoDer(layer), 'authEnveloped-data');
   return layer.raw;
 }
 

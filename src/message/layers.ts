@@ -13,7 +13,7 @@
 import { DomsecError, isDomsecError } from '../errors.js';
 import { MAX_LAYER_DEPTH, MAX_MESSAGE_BYTES } from '../limits.js';
 import * as O from '../asn1/oids.js';
-import { parseContentInfo } from '../cms/content-info.js';
+import { encodeContentInfo, parseContentInfo } from '../cms/content-info.js';
 import { readBer } from '../cms/der.js';
 import { parseSignedDataContent, attributeValues, type ParsedSignedData } from '../cms/signed-data.js';
 import { parseEnvelopeContent, decryptEnvelopedContent, type ParsedEnvelope } from '../cms/enveloped-data.js';
@@ -34,8 +34,13 @@ interface LayerBase {
 
 export interface SignedLayer extends LayerBase {
   kind: 'signedData' | 'multipartSigned';
-  /** DER/BER of the ContentInfo (for multipart/signed: of the detached signature). */
+  /**
+   * DER/BER of the ContentInfo (for multipart/signed: of the detached signature); for plain CMS nesting
+   * (cmsNested) the SignedData itself, as RFC 5652 5.2 carries it: use contentInfoDer() for a ContentInfo.
+   */
   der: Buffer;
+  /** The layer was the eContent or plaintext of its outer layer as plain CMS (contentType not id-data), without MIME. */
+  cmsNested?: true;
   sd: ParsedSignedData;
   /**
    * The bytes the signatures cover: eContent, or the canonicalised first part of a multipart/signed.
@@ -47,7 +52,9 @@ export interface SignedLayer extends LayerBase {
 
 export interface EnvelopeLayer extends LayerBase {
   kind: 'envelopedData' | 'authEnvelopedData';
+  /** As SignedLayer.der: the ContentInfo, or for plain CMS nesting (cmsNested) the EnvelopedData/AuthEnvelopedData itself. */
   der: Buffer;
+  cmsNested?: true;
   env: ParsedEnvelope;
   /** Present once the layer was decrypted with one of the supplied keys. */
   inner?: Layer;
@@ -121,8 +128,9 @@ function cmsLayer(
   opts: ParseMessageOptions,
   entity: MimeEntity | undefined,
   raw: Buffer,
+  cmsNested = false,
 ): Layer {
-  const base = entity ? { depth, entity, raw } : { depth, raw };
+  const base = { depth, raw, ...(entity ? { entity } : {}), ...(cmsNested ? { cmsNested: true as const } : {}) };
   if (contentType === O.id_signedData) {
     const sd = parseSignedDataContent(content);
     // A detached signature read on its own (RFC 5652 5.2): a layer with no content; verification says SIG_NO_CONTENT.
@@ -145,7 +153,7 @@ function innerLayer(contentType: string, bytes: Buffer, depth: number, opts: Par
   if (contentType === O.id_signedData || contentType === O.id_envelopedData || contentType === O.id_ct_authEnvelopedData) {
     // Plain CMS nesting (no MIME between layers): eContent is the DER of the inner content itself (RFC 5652 5.2).
     const block = readBer(bytes, { what: `${O.oidName(contentType)} eContent` });
-    return cmsLayer(contentType, block, bytes, depth, opts, undefined, bytes);
+    return cmsLayer(contentType, block, bytes, depth, opts, undefined, bytes, true);
   }
   if (contentType !== O.id_data) return { kind: 'content', depth, raw: bytes };
   try {
@@ -178,6 +186,17 @@ function openEnvelope(layer: EnvelopeLayer, opts: ParseMessageOptions): void {
     }
   }
   layer.openError = last;
+}
+
+/**
+ * The layer as a ContentInfo, ready to be carried in its own application/pkcs7-mime entity: `der` as is,
+ * or for a plain-CMS-nested layer its content wrapped in a ContentInfo of its type (the inner
+ * SignedData/EnvelopedData bytes unchanged). A multipart/signed layer gives its detached signature.
+ */
+export function contentInfoDer(layer: SignedLayer | EnvelopeLayer): Buffer {
+  if (!layer.cmsNested) return layer.der;
+  const type = layer.kind === 'envelopedData' ? O.id_envelopedData : layer.kind === 'authEnvelopedData' ? O.id_ct_authEnvelopedData : O.id_signedData;
+  return encodeContentInfo(type, layer.der);
 }
 
 // ------------------------------------------------------------------ shape

@@ -129,6 +129,13 @@ export function splitOuterHeaders(entity: MimeEntity): OuterSplit {
   const outer: HeaderField[] = [];
   const chunks: Buffer[] = [];
   const eolBuf = Buffer.from(entity.eol, 'latin1');
+  // Common layout (message fields, MIME-Version, then the Content-* fields, then the body): the inner
+  // entity is a tail of the input, so it is returned as a view instead of a copy of a 100 MB body.
+  const tail = contiguousInnerStart(entity);
+  if (tail !== undefined) {
+    for (const h of entity.headers) if (isMessageHeader(h.name)) outer.push(h);
+    return { outer, inner: entity.raw.subarray(tail) };
+  }
   for (const h of entity.headers) {
     if (isMessageHeader(h.name)) {
       outer.push(h);
@@ -141,6 +148,31 @@ export function splitOuterHeaders(entity: MimeEntity): OuterSplit {
   const sep = entity.raw.subarray(entity.headerBytes.length, entity.bodyOffset);
   chunks.push(sep.length > 0 ? sep : eolBuf, entity.body);
   return { outer, inner: Buffer.concat(chunks) };
+}
+
+/**
+ * Where the inner entity starts when it is exactly a tail of `entity.raw`: every message header field
+ * and MIME-Version come before every other field, the entity has a separator line, and the fields are
+ * consecutive views of `raw` covering the header block (as parseEntity makes them). Otherwise undefined (splitOuterHeaders then copies).
+ */
+function contiguousInnerStart(entity: MimeEntity): number | undefined {
+  if (entity.bodyOffset <= entity.headerBytes.length) return undefined;
+  const base = entity.raw.byteOffset;
+  let start: number | undefined;
+  let at = 0;
+  for (const h of entity.headers) {
+    // Each field must be the bytes of raw that follow the previous one (as parseEntity makes them).
+    if (h.raw.buffer !== entity.raw.buffer || h.raw.byteOffset - base !== at) return undefined;
+    at += h.raw.length;
+    const staysOuter = isMessageHeader(h.name) || h.name.toLowerCase() === 'mime-version';
+    if (start === undefined) {
+      if (!staysOuter) start = h.raw.byteOffset - base;
+    } else if (staysOuter) {
+      return undefined;
+    }
+  }
+  if (at !== entity.headerBytes.length) return undefined;
+  return start ?? entity.headerBytes.length;
 }
 
 /**
