@@ -4,7 +4,7 @@
  */
 import * as O from '../asn1/oids.js';
 import { getHeaders, parseEntity } from '../mime/index.js';
-import { layerChain, parseMessage, shapeOf, type Layer } from '../message/layers.js';
+import { contentInfoDer, layerChain, parseMessage, shapeOf, type Layer } from '../message/layers.js';
 import { verifyLayers } from '../domsec/verify.js';
 import { checkDomainSignerNaming, originatorDomain } from '../domsec/naming.js';
 import { parseCertificate } from '../x509/certificate.js';
@@ -190,7 +190,8 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
   if (e.keepOriginatorSignature && sentRoot) {
     const sentSigned = layerChain(sentRoot).filter((l) => l.kind === 'signedData' && l.sd.signerInfos.length > 0);
     const innermost = sentSigned[sentSigned.length - 1];
-    const kept = innermost && innermost.kind === 'signedData' ? layerChain(root).some((l) => l.kind === 'signedData' && l.der.equals(innermost.der)) : true;
+    // Compare ContentInfo encodings: a plain-CMS-nested layer (RFC 5652 5.2) is re-wrapped in one when kept.
+    const kept = innermost && innermost.kind === 'signedData' ? layerChain(root).some((l) => l.kind === 'signedData' && contentInfoDer(l).equals(contentInfoDer(innermost))) : true;
     check(kept, kept ? "the originator's signature is kept byte for byte" : "the originator's signature was altered or dropped", 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'MUST');
   }
   if (e.emptyLayer) {
