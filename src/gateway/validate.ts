@@ -2,10 +2,10 @@
  * Checking a GatewayConfig before anything listens: every problem is one BAD_ARGUMENT line naming the
  * field, so a wrong config never turns into a gateway that fails per message.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { DomsecError } from '../errors.js';
+import { readJsonFile } from '../json-file.js';
 import { normalizeDomain } from '../domsec/naming.js';
 import { FAULT_NAMES, isFaultName } from './faults.js';
 import type { GatewayConfig } from './config.js';
@@ -77,18 +77,6 @@ export function validateGatewayConfig(data: unknown, where = 'gateway config'): 
 
 /** Read a config file; its `pki` path is resolved against the file's folder. */
 export function loadGatewayConfig(path: string): GatewayConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new DomsecError('FILE_UNREADABLE', `cannot read gateway config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new DomsecError('BAD_ARGUMENT', `${path}: not JSON (${(e as Error).message})`);
-  }
-  const c = validateGatewayConfig(data, path);
+  const c = validateGatewayConfig(readJsonFile(path, 'gateway config'), path);
   return { ...c, pki: resolve(dirname(path), c.pki) };
 }

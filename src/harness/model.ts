@@ -63,13 +63,8 @@ export interface Evidence {
   foundShape?: string;
 }
 
-export interface CaseResult {
-  id: string;
-  suite: string;
-  role: Role;
-  title: string;
-  requirements: string[];
-  strength: Strength;
+/** A result repeats the identity of its case, so that results.json stands on its own. */
+export interface CaseResult extends Pick<CaseDecl, 'id' | 'suite' | 'role' | 'title' | 'requirements' | 'strength'> {
   verdict: CaseVerdict;
   reason: string;
   checks: Check[];

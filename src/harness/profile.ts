@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { DomsecError } from '../errors.js';
+import { readJsonFile } from '../json-file.js';
 import type { SmtpEndpoint } from '../smtp/submit.js';
 import type { Role } from './model.js';
 import type { GradeContext } from './grade.js';
@@ -42,18 +43,6 @@ export function validateProfile(data: unknown, where = 'profile'): Profile {
 
 /** Read a profile file; its `pki` path is resolved against the file's folder. */
 export function loadProfile(path: string): Profile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new DomsecError('FILE_UNREADABLE', `cannot read profile ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new DomsecError('BAD_ARGUMENT', `${path}: not JSON (${(e as Error).message})`);
-  }
-  const p = validateProfile(data, path);
+  const p = validateProfile(readJsonFile(path, 'profile'), path);
   return { ...p, pki: resolve(dirname(path), p.pki) };
 }
