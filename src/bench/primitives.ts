@@ -85,7 +85,8 @@ export function primitivePlan(op: EngineOp, p: Parties, input: string, output: s
     case 'decrypt':
       return readPlan(read(input, [p.remoteDca]));
     case 'example7':
-      return [...readPlan(read(input, [p.localDca])), ...writePlan(read(output), 2)];
+      // The output is opened with the receiving DCA's key, so that the new domain signature under E is counted.
+      return [...readPlan(read(input, [p.localDca])), ...writePlan(read(output, [p.remoteDca]), 2)];
   }
 }
 

@@ -67,6 +67,10 @@ describe('npm run bench -- --smoke', () => {
     // OpenSSL's domain signature carries no SignatureType attribute; the layers are the same.
     expect(row('example7').openssl!.outputShape).toBe('E(S[-](S[-](E(?))))');
     expect(row('example7').openssl!.command!.filter((a) => a === 'cms')).toHaveLength(7);
+    // The floor of Example 7 counts both new layers: the domain signature and the envelope around it.
+    expect(row('example7').primitives!.items.filter((i) => i.what.startsWith('new layer')).map((i) => i.prim)).toEqual([
+      'aes-256-cbc-encrypt', 'rsa-encrypt', 'base64-encode', 'sha256', 'rsa-sign', 'base64-encode',
+    ]);
   });
 
   it('times the vector regeneration and the suite against the reference gateway', () => {
