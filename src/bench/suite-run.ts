@@ -10,7 +10,7 @@ import { startGateway } from '../gateway/config.js';
 import { CaptureSink } from '../smtp/sink.js';
 import { DEFAULT_CONCURRENCY } from '../smtp/limits.js';
 import { DEFAULT_VALIDATION_TIME, runSuite } from '../harness/run.js';
-import { ROLES, type CaseVerdict } from '../harness/model.js';
+import { GATEWAY_ROLES, type CaseVerdict } from '../harness/model.js';
 import type { Profile } from '../harness/profile.js';
 import { generateVectors } from '../vectors/generate.js';
 import { allCases } from '../../suites/index.js';
@@ -55,7 +55,7 @@ export async function runFullSuite(keysDir: string, encryptOutbound: boolean, li
       const profile: Profile = {
         name: 'domsec reference gateway (benchmark)',
         domain: DOMAIN,
-        roles: [...ROLES],
+        roles: [...GATEWAY_ROLES],
         submission: { outbound: { host: gw.host, port: gw.outboundPort, auth: ALICE }, inbound: { host: gw.host, port: gw.inboundPort } },
         capture: { host: sink.host, port: sink.port },
         pki,

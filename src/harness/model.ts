@@ -7,8 +7,25 @@
 import type { Verdict } from '../domsec/verify.js';
 import type { CaseContext } from './context.js';
 
-export type Role = 'domain-signer' | 'outbound-dca' | 'inbound-dca' | 'inbound-verifier';
-export const ROLES: readonly Role[] = ['domain-signer', 'outbound-dca', 'inbound-dca', 'inbound-verifier'];
+/** Gateway roles are driven over SMTP; 'client' (draft 4: an S/MIME library or a mail client's engine) through a command adapter. */
+export type Role = 'domain-signer' | 'outbound-dca' | 'inbound-dca' | 'inbound-verifier' | 'client';
+export const ROLES: readonly Role[] = ['domain-signer', 'outbound-dca', 'inbound-dca', 'inbound-verifier', 'client'];
+/** The roles a gateway profile can declare (suites/profile.schema.json). */
+export const GATEWAY_ROLES: readonly Role[] = ['domain-signer', 'outbound-dca', 'inbound-dca', 'inbound-verifier'];
+
+/** One run of the implementation's command line (client roles, driven by the command adapter). */
+export interface CommandRun {
+  /** What the step does, e.g. "encrypt (case b: for the recipient's DCA)". */
+  step: string;
+  argv: string[];
+  exitCode: number | null;
+  signal?: string;
+  timedOut: boolean;
+  /** The last bytes of each stream (bounded), for the evidence. */
+  stdoutTail: string;
+  stderrTail: string;
+  durationMs: number;
+}
 
 /** Requirement strength a case is graded at: a failed MUST is FAIL, a failed SHOULD is WARN. */
 export type Strength = 'MUST' | 'SHOULD';
@@ -58,6 +75,8 @@ export interface Check {
 export interface Evidence {
   sent?: { bytes: number; shape: string; messageId: string; mailFrom: string; rcptTo: string[] };
   smtp?: { accepted: boolean; response: string; attempts: number; transcript: string[]; failure?: string };
+  /** Client roles: each command the adapter ran for this case. */
+  command?: CommandRun[];
   received?: Array<{ bytes: number; shape: string; rcptTo: string[]; authenticationResults?: string[]; error?: string }>;
   expectedShape?: string;
   foundShape?: string;
