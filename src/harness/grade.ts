@@ -38,7 +38,7 @@ export interface Graded {
   evidence: Evidence;
 }
 
-const TRANSPORT_FAILURES = new Set(['connection-refused', 'greeting-timeout', 'timeout', 'disconnected', 'protocol']);
+const TRANSPORT_FAILURES = new Set(['connection-refused', 'greeting-timeout', 'timeout', 'disconnected', 'tls', 'protocol']);
 
 /** E and A are both "encrypted" for the rules: a gateway may choose AuthEnvelopedData. */
 export const normalizeShape = (s: string): string => s.replace(/A\(/g, 'E(');
