@@ -39,5 +39,5 @@ export const inboundVerifierCases: CaseDecl[] = receivingVectors.map((v) =>
     .features(...(v.verify?.namingRole ? [`naming-role-${v.verify.namingRole}`] : []))
     .skipIf((ctx) => (ctx.remote === 'example.test' && ctx.local === 'example.org' ? undefined : 'the receiving vectors are mail from example.test to example.org: run with the test PKI and profile domain example.org'))
     .expect({ kind: 'verdict', verdict: v.expectVerify!.verdict, ...(v.expectVerify!.shape.startsWith('E(') ? { decrypted: true } : {}) })
-    .build((ctx) => v.build(new VectorContext(ctx.pki, v.id, VECTOR_SEED)).message),
+    .build((ctx) => v.build(new VectorContext(ctx.casePki, v.id, VECTOR_SEED)).message),
 );

@@ -25,10 +25,19 @@ export { startGateway, type RunningGateway, type GatewayEvent, type GatewayHooks
 export interface GatewayConfig {
   /** The local domain, e.g. 'example.test'. */
   domain: string;
-  /** Default host 127.0.0.1 (loopback only: the gateway has no TLS); port 0 = a free port. */
+  /** Default host 127.0.0.1; a non-loopback host only with `tls` (AUTH is then taken over TLS only); port 0 = a free port. */
   listen?: { host?: string; outboundPort?: number; inboundPort?: number };
-  /** Where both directions relay / deliver (the suite's sink). */
-  nextHop: { host: string; port: number };
+  /**
+   * STARTTLS (RFC 3207) on both listeners: PEM files, relative to the config file. With it the outbound
+   * listener takes AUTH only after STARTTLS (RFC 4954 4: no plaintext passwords on an unprotected link).
+   */
+  tls?: { key: string; cert: string };
+  /**
+   * Where both directions relay / deliver (the suite's sink). STARTTLS is used when the next hop offers it;
+   * `requireTls` refuses to relay without it; `tlsCaFile` is the trust anchor for its certificate (PEM file,
+   * relative to the config file; default the system's CAs).
+   */
+  nextHop: { host: string; port: number; requireTls?: boolean; tlsCaFile?: string };
   /** Folder written by `domsec pki` / writeTestPki (pki.json). */
   pki: string;
   /** PKI entry names of the domain signer(s), e.g. ['example.test/signer-rsa']. */

@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { DomsecError } from '../errors.js';
 import { loadTestPki, type PkiEntry, type TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
+import { readPemFile } from '../smtp/tls.js';
 import { normalizeDomain, type NamingRole } from '../domsec/naming.js';
 import type { DomainSignerKey } from '../message/build.js';
 import type { RecipientKey } from '../cms/recipient-info.js';
@@ -31,6 +32,8 @@ export interface GatewayRuntime {
   /** Pinned validation time; undefined = now at each message. */
   validationTime?: Date;
   faults: ReadonlySet<FaultName>;
+  /** STARTTLS credentials (PEM), read at start. */
+  tls?: { key: string; cert: string };
   /** Keys the seeded faults sign with, resolved at start. */
   faultKeys: { foreign?: KeyPair; lookalike?: KeyPair };
 }
@@ -70,6 +73,9 @@ export async function buildRuntime(config: GatewayConfig): Promise<GatewayRuntim
     faultKeys: {},
   };
   if (config.users) rt.users = config.users;
+  if (config.tls) rt.tls = { key: readPemFile(config.tls.key, 'gateway config: tls.key'), cert: readPemFile(config.tls.cert, 'gateway config: tls.cert') };
+  // Read now, so that a wrong path is a start-time error, not a relay failure per message.
+  if (config.nextHop.tlsCaFile) readPemFile(config.nextHop.tlsCaFile, 'gateway config: nextHop.tlsCaFile');
   if (config.validationTime) rt.validationTime = new Date(config.validationTime);
   if (faults.has('foreign-domain-signer')) {
     // foreign.test's certificate; a PKI without one: the signer of another of its domains.

@@ -78,7 +78,7 @@ function receivedField(session: SMTPServerSession, rt: GatewayRuntime, direction
 
 async function relay(nextHop: GatewayConfig['nextHop'], mailFrom: string, rcptTo: string[], raw: Buffer): Promise<Reply> {
   const r = await submit({
-    endpoint: { host: nextHop.host, port: nextHop.port },
+    endpoint: { host: nextHop.host, port: nextHop.port, ...(nextHop.requireTls ? { requireTls: true } : {}), ...(nextHop.tlsCaFile ? { tlsCaFile: nextHop.tlsCaFile } : {}) },
     mailFrom, rcptTo, raw,
     maxRetries: RELAY_MAX_RETRIES,
     timeouts: { connectMs: RELAY_CONNECT_TIMEOUT_MS, greetingMs: RELAY_GREETING_TIMEOUT_MS, socketMs: RELAY_SOCKET_TIMEOUT_MS },
@@ -127,10 +127,13 @@ function smtpOptions(direction: Direction, rt: GatewayRuntime, nextHop: GatewayC
   return {
     name: rt.authservId,
     banner: `domsec-suite reference gateway for ${rt.domain} (${direction})`,
-    // No TLS (loopback only, enforced by validateGatewayConfig); inbound mail from other domains never authenticates.
-    disabledCommands: direction === 'outbound' ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    // Inbound mail from other domains never authenticates. Without TLS credentials there is no STARTTLS, and
+    // AUTH in clear text is allowed because validateGatewayConfig keeps such a gateway on loopback; with them,
+    // AUTH is only taken after STARTTLS (RFC 4954 4: smtp-server answers 538 before it).
+    disabledCommands: [...(rt.tls ? [] : ['STARTTLS']), ...(direction === 'outbound' ? [] : ['AUTH'])],
+    ...(rt.tls ? { key: rt.tls.key, cert: rt.tls.cert } : {}),
     authOptional: true,
-    allowInsecureAuth: true,
+    allowInsecureAuth: !rt.tls,
     authMethods: ['PLAIN', 'LOGIN'],
     size: GATEWAY_MAX_MESSAGE_BYTES,
     maxClients: MAX_CLIENTS,

@@ -10,7 +10,7 @@ import { normalizeDomain } from '../domsec/naming.js';
 import { FAULT_NAMES, isFaultName } from './faults.js';
 import type { GatewayConfig } from './config.js';
 
-const KEYS = new Set(['domain', 'listen', 'nextHop', 'pki', 'signers', 'dca', 'trustAnchors', 'policy', 'recipientDcas', 'users', 'authservId', 'namingRole', 'validationTime', 'faults', '$comment', '$schema']);
+const KEYS = new Set(['domain', 'listen', 'tls', 'nextHop', 'pki', 'signers', 'dca', 'trustAnchors', 'policy', 'recipientDcas', 'users', 'authservId', 'namingRole', 'validationTime', 'faults', '$comment', '$schema']);
 /** RFC 8601 2.2 authserv-id is a `value` (RFC 2045 token or quoted-string); the gateway takes a host-name-like token. */
 const AUTHSERV_ID = /^[A-Za-z0-9][A-Za-z0-9.\-_]*$/;
 
@@ -21,7 +21,7 @@ function bad(where: string, msg: string): never {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPort = (v: unknown, min: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= 65535;
 
-/** Loopback only: the listeners speak plain SMTP and accept AUTH without TLS. */
+/** Without TLS the listeners speak plain SMTP and accept AUTH in clear text: loopback only. */
 export function isLoopbackHost(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
@@ -49,13 +49,21 @@ export function validateGatewayConfig(data: unknown, where = 'gateway config'): 
   if (c.listen !== undefined) {
     if (!isObject(c.listen)) bad(where, 'listen must be an object');
     for (const k of Object.keys(c.listen)) if (!['host', 'outboundPort', 'inboundPort'].includes(k)) bad(where, `unknown field "listen.${k}"`);
-    if (c.listen.host !== undefined && (typeof c.listen.host !== 'string' || !isLoopbackHost(c.listen.host))) {
-      bad(where, 'listen.host must be a loopback address (127.0.0.1, ::1, localhost): the gateway has no TLS and takes AUTH in clear text');
+    if (c.listen.host !== undefined && (typeof c.listen.host !== 'string' || !c.listen.host)) bad(where, 'listen.host must be a host name or address');
+    if (c.listen.host !== undefined && c.tls === undefined && !isLoopbackHost(c.listen.host as string)) {
+      bad(where, 'listen.host must be a loopback address (127.0.0.1, ::1, localhost) unless "tls" is configured: without TLS the gateway takes AUTH in clear text');
     }
     for (const p of ['outboundPort', 'inboundPort'] as const) if (c.listen[p] !== undefined && !isPort(c.listen[p], 0)) bad(where, `listen.${p} must be an integer 0..65535 (0 = a free port)`);
     if (c.listen.outboundPort && c.listen.outboundPort === c.listen.inboundPort) bad(where, 'listen.outboundPort and listen.inboundPort must differ');
   }
+  if (c.tls !== undefined) {
+    if (!isObject(c.tls) || typeof c.tls.key !== 'string' || !c.tls.key || typeof c.tls.cert !== 'string' || !c.tls.cert) bad(where, 'tls must be { "key": PEM file, "cert": PEM file }');
+    for (const k of Object.keys(c.tls)) if (!['key', 'cert'].includes(k)) bad(where, `unknown field "tls.${k}"`);
+  }
   if (!isObject(c.nextHop) || typeof c.nextHop.host !== 'string' || !c.nextHop.host || !isPort(c.nextHop.port, 1)) bad(where, 'nextHop must be { "host": string, "port": 1..65535 }');
+  for (const k of Object.keys(c.nextHop)) if (!['host', 'port', 'requireTls', 'tlsCaFile'].includes(k)) bad(where, `unknown field "nextHop.${k}"`);
+  if (c.nextHop.requireTls !== undefined && typeof c.nextHop.requireTls !== 'boolean') bad(where, 'nextHop.requireTls must be a boolean');
+  if (c.nextHop.tlsCaFile !== undefined && (typeof c.nextHop.tlsCaFile !== 'string' || !c.nextHop.tlsCaFile)) bad(where, 'nextHop.tlsCaFile must be a PEM file path');
   if (typeof c.pki !== 'string' || !c.pki) bad(where, 'pki must be the folder of a test PKI (pki.json)');
   stringArray(c.signers, where, 'signers', true);
   if (typeof c.dca !== 'string' || !c.dca) bad(where, 'dca must name the local DCA entry, e.g. "example.test/dca-rsa"');
@@ -75,8 +83,14 @@ export function validateGatewayConfig(data: unknown, where = 'gateway config'): 
   return c as unknown as GatewayConfig;
 }
 
-/** Read a config file; its `pki` path is resolved against the file's folder. */
+/** Read a config file; its file paths (pki, tls, nextHop.tlsCaFile) are resolved against the file's folder. */
 export function loadGatewayConfig(path: string): GatewayConfig {
   const c = validateGatewayConfig(readJsonFile(path, 'gateway config'), path);
-  return { ...c, pki: resolve(dirname(path), c.pki) };
+  const rel = (p: string): string => resolve(dirname(path), p);
+  return {
+    ...c,
+    pki: rel(c.pki),
+    ...(c.tls ? { tls: { key: rel(c.tls.key), cert: rel(c.tls.cert) } } : {}),
+    nextHop: { ...c.nextHop, ...(c.nextHop.tlsCaFile ? { tlsCaFile: rel(c.nextHop.tlsCaFile) } : {}) },
+  };
 }

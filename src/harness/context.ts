@@ -5,9 +5,16 @@
 import type { KeyObject } from 'node:crypto';
 import type { TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
+import { certToPem } from '../x509/certificate.js';
 import { domainSignerInputs, emptySignatureLayer, envelopeLayer, signedLayer } from '../message/build.js';
 import type { RecipientInput } from '../cms/recipient-info.js';
 import type { SignerInput } from '../cms/signed-data.js';
+
+/**
+ * Thrown by a case's builder when the case cannot be built for this profile (e.g. it needs the suite's
+ * private key for a certificate the gateway replaced with its own): the case is SKIPPED with this reason.
+ */
+export class CaseNotApplicable extends Error {}
 
 export class CaseContext {
   constructor(
@@ -21,17 +28,44 @@ export class CaseContext {
     readonly messageId: string,
     readonly time: Date,
     readonly content: Buffer,
+    /** PKI entry name -> the gateway's own certificate that replaces it (profile `certificates`). */
+    readonly replaced: ReadonlyMap<string, Buffer> = new Map(),
   ) {}
+
+  /**
+   * The PKI as the cases see it: replaced entries carry the gateway's certificate, and reading their
+   * private key throws CaseNotApplicable (the suite has no key for the gateway's own certificate). For
+   * builders that take a whole PKI, such as the receiving vectors' (src/vectors/context.ts).
+   */
+  get casePki(): TestPki {
+    if (this.replaced.size === 0) return this.pki;
+    const entries = { ...this.pki.entries };
+    for (const [name, der] of this.replaced) {
+      const e = entries[name];
+      if (!e) continue;
+      const own = { ...e, certDer: der, certPem: certToPem(der) };
+      Object.defineProperty(own, 'keyPem', {
+        get: () => {
+          throw new CaseNotApplicable(`needs the private key of ${name}, which the gateway replaced with its own certificate (profile certificates)`);
+        },
+      });
+      entries[name] = own;
+    }
+    return { ...this.pki, entries };
+  }
 
   has(name: string): boolean {
     return !!this.pki.entries[name];
   }
   cert(name: string): Buffer {
+    const own = this.replaced.get(name);
+    if (own) return own;
     const e = this.pki.entries[name];
     if (!e) throw new Error(`PKI entry ${name} is missing`);
     return e.certDer;
   }
   key(name: string): { certDer: Buffer; key: KeyObject } {
+    if (this.replaced.has(name)) throw new CaseNotApplicable(`needs the private key of ${name}, which the gateway replaced with its own certificate (profile certificates)`);
     const e = this.pki.entries[name];
     if (!e) throw new Error(`PKI entry ${name} is missing`);
     return { certDer: e.certDer, key: loadPrivateKey(e.keyPem) };

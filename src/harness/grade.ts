@@ -22,6 +22,8 @@ export interface GradeContext {
   local: string;
   policy: 'encrypt' | 'noEncrypt';
   trustAnchors: Buffer[];
+  /** CA certificates the gateway may leave out of its SignedData (profile certificates.intermediates). */
+  extraCertificates?: Buffer[];
   validationTime: Date;
   /** Every key the suite holds (it made the PKI): to open what the gateway encrypted. */
   keys: RecipientKey[];
@@ -149,7 +151,7 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
     return { ...verdictOf(checks), checks, evidence };
   }
 
-  const report = verifyLayers(root, { trustAnchors: g.trustAnchors, validationTime: g.validationTime });
+  const report = verifyLayers(root, { trustAnchors: g.trustAnchors, validationTime: g.validationTime, ...(g.extraCertificates?.length ? { extraCertificates: g.extraCertificates } : {}) });
   const fails = report.reasons.filter((r) => REASONS[r].outcome === 'fail');
   check(fails.length === 0, fails.length ? `the output does not verify: ${fails.join(', ')}` : 'every signature in the output verifies', 'DOMSEC-3.2-ADHERE-NAMING', 'MUST');
 

@@ -18,8 +18,10 @@ export interface Profile {
   domain: string;
   roles: Role[];
   submission: { outbound?: SmtpEndpoint; inbound?: SmtpEndpoint };
-  capture: { host?: string; port: number };
+  capture: { host?: string; port: number; tls?: { key: string; cert: string } };
   pki: string;
+  /** The gateway's own certificates for its domain (instead of the test PKI's): file paths. */
+  certificates?: { trustAnchors?: string[]; intermediates?: string[]; dca?: string };
   policy: { encryptOutbound: boolean };
   flag?: GradeContext['flag'];
   timeouts?: { caseMs?: number; runMs?: number };
@@ -41,8 +43,30 @@ export function validateProfile(data: unknown, where = 'profile'): Profile {
   return data as Profile;
 }
 
-/** Read a profile file; its `pki` path is resolved against the file's folder. */
+/** Read a profile file; its file paths (pki, certificates, TLS files) are resolved against the file's folder. */
 export function loadProfile(path: string): Profile {
   const p = validateProfile(readJsonFile(path, 'profile'), path);
-  return { ...p, pki: resolve(dirname(path), p.pki) };
+  const rel = (f: string): string => resolve(dirname(path), f);
+  const endpoint = (e: SmtpEndpoint | undefined): SmtpEndpoint | undefined => (e && e.tlsCaFile ? { ...e, tlsCaFile: rel(e.tlsCaFile) } : e);
+  const submission: Profile['submission'] = {};
+  const outbound = endpoint(p.submission.outbound);
+  const inbound = endpoint(p.submission.inbound);
+  if (outbound) submission.outbound = outbound;
+  if (inbound) submission.inbound = inbound;
+  const c = p.certificates;
+  return {
+    ...p,
+    pki: rel(p.pki),
+    submission,
+    capture: { ...p.capture, ...(p.capture.tls ? { tls: { key: rel(p.capture.tls.key), cert: rel(p.capture.tls.cert) } } : {}) },
+    ...(c
+      ? {
+          certificates: {
+            ...(c.trustAnchors ? { trustAnchors: c.trustAnchors.map(rel) } : {}),
+            ...(c.intermediates ? { intermediates: c.intermediates.map(rel) } : {}),
+            ...(c.dca ? { dca: rel(c.dca) } : {}),
+          },
+        }
+      : {}),
+  };
 }

@@ -13,7 +13,9 @@ import { CaptureSink } from '../smtp/sink.js';
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_CONCURRENCY, MAX_RUN_MS } from '../smtp/limits.js';
 import { shapeOf, parseMessage } from '../message/layers.js';
 import { DomsecError } from '../errors.js';
-import { CaseContext } from './context.js';
+import { CaseContext, CaseNotApplicable } from './context.js';
+import { loadGatewayCertificates } from './gateway-certificates.js';
+import { readPemFile } from '../smtp/tls.js';
 import { grade, type GradeContext } from './grade.js';
 import type { CaseDecl, CaseResult, CaseVerdict } from './model.js';
 import type { Profile } from './profile.js';
@@ -70,10 +72,14 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
   const validationTime = new Date(profile.validationTime ?? DEFAULT_VALIDATION_TIME);
   const policy = profile.policy.encryptOutbound ? 'encrypt' : 'noEncrypt';
   const keys = Object.values(pki.entries).filter((e) => e.role === 'dca' || e.role === 'user').map((e) => ({ certDer: e.certDer, key: loadPrivateKey(e.keyPem) }));
+  const own = profile.certificates ? loadGatewayCertificates(profile.certificates, profile.domain, [pki.ca.certDer], validationTime) : undefined;
+  // Only the DCA is replaced in the cases: the gateway's domain signer is whatever it signs with, checked by naming and path.
+  const replaced = new Map<string, Buffer>(own?.dca ? [[`${profile.domain}/dca-rsa`, own.dca]] : []);
   const g: GradeContext = {
     local: profile.domain,
     policy,
-    trustAnchors: [pki.ca.certDer],
+    trustAnchors: [pki.ca.certDer, ...(own?.trustAnchors ?? [])],
+    ...(own?.intermediates.length ? { extraCertificates: own.intermediates } : {}),
     validationTime,
     keys,
     ...(pki.entries[`${remote}/dca-rsa`] ? { remoteDcaCert: pki.entries[`${remote}/dca-rsa`]!.certDer } : {}),
@@ -82,8 +88,10 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
   const ownSink = !opts.sink;
   let sink: CaptureSink;
   try {
-    sink = opts.sink ?? (await new CaptureSink({ host: profile.capture.host ?? '127.0.0.1', port: profile.capture.port }).start());
+    const tls = profile.capture.tls ? { key: readPemFile(profile.capture.tls.key, 'profile capture.tls.key'), cert: readPemFile(profile.capture.tls.cert, 'profile capture.tls.cert') } : undefined;
+    sink = opts.sink ?? (await new CaptureSink({ host: profile.capture.host ?? '127.0.0.1', port: profile.capture.port, ...(tls ? { tls } : {}) }).start());
   } catch (e) {
+    if (e instanceof DomsecError) throw e;
     throw new DomsecError('BAD_ARGUMENT', `cannot listen for the gateway's relays on ${profile.capture.host ?? '127.0.0.1'}:${profile.capture.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const caseMs = profile.timeouts?.caseMs ?? DEFAULT_CASE_TIMEOUT_MS;
@@ -106,11 +114,17 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
     const rcptDomain = decl.direction === 'outbound' ? remote : profile.domain;
     const rcpt = `case-${index + 1}.${runId}@${rcptDomain}`;
     const messageId = `<case-${index + 1}.${runId}@domsec-suite.test>`;
-    const ctx = new CaseContext(pki, profile.domain, remote, rcpt, messageId, validationTime, CONTENT);
+    const ctx = new CaseContext(pki, profile.domain, remote, rcpt, messageId, validationTime, CONTENT, replaced);
     const why = decl.skipIf?.(ctx);
     if (why) return skip(why);
     try {
-      const message = decl.build(ctx);
+      let message: Buffer;
+      try {
+        message = decl.build(ctx);
+      } catch (e) {
+        if (e instanceof CaseNotApplicable) return skip(e.message);
+        throw e;
+      }
       const mailFrom = decl.direction === 'outbound' ? `alice@${profile.domain}` : `alice@${remote}`;
       const { auth, ...plain } = endpoint;
       const smtp = await submit({ endpoint: decl.authenticate ? endpoint : plain, mailFrom, rcptTo: [rcpt], raw: message });

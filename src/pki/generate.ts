@@ -58,6 +58,12 @@ export interface TestPki {
 export interface GenerateTestPkiOptions {
   domains?: string[];
   now?: Date;
+  /**
+   * The O= of every subject. A second PKI (a vendor's, or one made to stand for a gateway's own
+   * certificates) needs its own, or its CA has the same name as the suite's and path building meets two
+   * issuers of one name.
+   */
+  organization?: string;
   /** Keys to reuse, entry name -> PKCS#8 PEM, so vector generation can pin keys (see pkiKeys()). */
   keys?: Record<string, string>;
 }
@@ -65,6 +71,7 @@ export interface GenerateTestPkiOptions {
 /** 2026-01-01T00:00:00Z: fixed so that generated vectors do not depend on the day they were made. */
 export const DEFAULT_PKI_NOW = new Date('2026-01-01T00:00:00Z');
 export const DEFAULT_PKI_DOMAINS = ['example.test', 'example.org'];
+export const DEFAULT_PKI_ORGANIZATION = 'domsec-suite test PKI';
 
 const KU = x509.KeyUsageFlags;
 const SIGN_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
@@ -102,11 +109,11 @@ function domainSans(d: string): x509.JsonGeneralNames {
   ];
 }
 
-function specs(domains: string[], now: Date): CertSpec[] {
+function specs(domains: string[], now: Date, organization: string): CertSpec[] {
   const nb = addYears(now, -1);
   const na = addYears(now, 10);
   const out: CertSpec[] = [];
-  const O = 'O=domsec-suite test PKI';
+  const O = `O=${organization}`;
   out.push({ name: 'ca', shortName: 'ca', role: 'ca', algorithm: 'rsa-2048', subject: `CN=DOMSEC Test Root CA, ${O}`, sans: [], keyUsage: KU.keyCertSign | KU.cRLSign, ca: true, issuer: 'self', notBefore: nb, notAfter: na });
   out.push({ name: 'untrusted-ca', shortName: 'untrusted-ca', role: 'ca', algorithm: 'rsa-2048', subject: `CN=DOMSEC Untrusted CA, ${O}`, sans: [], keyUsage: KU.keyCertSign | KU.cRLSign, ca: true, issuer: 'self', notBefore: nb, notAfter: na });
   domains.forEach((d, idx) => {
@@ -224,7 +231,7 @@ export async function generateTestPki(opts: GenerateTestPkiOptions = {}): Promis
   // Certificates are made with Node's own WebCrypto (STACK-NOTES); the provider is global to @peculiar/x509.
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const subtle = webcrypto.subtle;
-  const all = specs(domains, now);
+  const all = specs(domains, now, opts.organization ?? DEFAULT_PKI_ORGANIZATION);
   const keys = await Promise.all(all.map((s) => loadOrMakeKey(s, opts.keys)));
 
   const importSigner = async (k: KeyObject): Promise<X509SigningKey> =>

@@ -6,6 +6,7 @@
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { SINK_MAX_MESSAGE_BYTES } from './limits.js';
+import type { TlsCredentials } from './tls.js';
 
 export interface CapturedMessage {
   mailFrom: string;
@@ -13,11 +14,15 @@ export interface CapturedMessage {
   raw: Buffer;
   receivedAt: number;
   remoteAddress: string;
+  /** The gateway relayed over TLS (STARTTLS). */
+  tls: boolean;
 }
 
 export interface SinkOptions {
   host?: string;
   port?: number;
+  /** Offer STARTTLS with these credentials (a gateway that relays only over TLS); default plain SMTP. */
+  tls?: TlsCredentials;
   /** Reply to every DATA with this code (for tests of the suite itself). */
   rejectWith?: { code: number; message: string };
 }
@@ -41,8 +46,9 @@ export class CaptureSink {
 
   async start(): Promise<this> {
     const options: SMTPServerOptions = {
-      // Loopback test traffic: no TLS, no AUTH; the sink accepts any envelope.
-      disabledCommands: ['STARTTLS', 'AUTH'],
+      // The sink accepts any envelope and needs no AUTH; STARTTLS only when given credentials.
+      disabledCommands: this.opts.tls ? ['AUTH'] : ['STARTTLS', 'AUTH'],
+      ...(this.opts.tls ? { key: this.opts.tls.key, cert: this.opts.tls.cert } : {}),
       authOptional: true,
       size: SINK_MAX_MESSAGE_BYTES,
       logger: false,
@@ -65,6 +71,7 @@ export class CaptureSink {
             raw: Buffer.concat(chunks),
             receivedAt: Date.now(),
             remoteAddress: session.remoteAddress,
+            tls: !!session.secure,
           };
           this.messages.push(m);
           for (const w of [...this.waiters]) if (w.match(m)) w.resolve();

@@ -2,7 +2,9 @@
  * Submission to the gateway under test with nodemailer (SMTP, STARTTLS, AUTH). Every outcome is a value:
  * accepted, rejected (4xx after bounded retries, 5xx), or a transport failure of a named kind.
  */
+import { format } from 'node:util';
 import nodemailer from 'nodemailer';
+import { readPemFile } from './tls.js';
 import { CONNECT_TIMEOUT_MS, GREETING_TIMEOUT_MS, MAX_TRANSIENT_RETRIES, RETRY_BASE_DELAY_MS, SOCKET_TIMEOUT_MS } from './limits.js';
 
 export interface SmtpEndpoint {
@@ -12,12 +14,19 @@ export interface SmtpEndpoint {
   secure?: boolean;
   /** Require STARTTLS; otherwise it is used when offered. */
   requireTls?: boolean;
-  /** Accept the gateway's self-signed test certificate. */
+  /** Accept any certificate from the gateway (no verification at all): prefer tlsCa. */
   allowUntrustedTls?: boolean;
+  /** PEM trust anchor(s) for the gateway's TLS certificate, instead of the system's CAs (e.g. a self-signed test certificate). */
+  tlsCa?: string;
+  /** The same, as a PEM file path (profiles name files; read at submission). */
+  tlsCaFile?: string;
+  /** The name the gateway's TLS certificate must carry (SNI and RFC 6125 check), when it differs from `host`. */
+  tlsServername?: string;
   auth?: { user: string; pass: string };
 }
 
-export type SubmitFailure = 'connection-refused' | 'greeting-timeout' | 'timeout' | 'disconnected' | 'transient' | 'rejected' | 'protocol';
+/** `tls`: STARTTLS was required but not offered, or the handshake or the certificate check failed. */
+export type SubmitFailure = 'connection-refused' | 'greeting-timeout' | 'timeout' | 'disconnected' | 'tls' | 'transient' | 'rejected' | 'protocol';
 
 export interface SubmitResult {
   accepted: boolean;
@@ -39,7 +48,25 @@ export interface SubmitOptions {
   maxRetries?: number;
 }
 
+/** Transcript lines kept per submission: the informative steps of one SMTP session are a dozen. */
+const MAX_TRANSCRIPT_LINES = 40;
+
+/**
+ * A bunyan-style logger for nodemailer that keeps its info-level lines (connection, STARTTLS upgrade,
+ * authentication, envelope) as the case's transcript: evidence of how the message was submitted.
+ */
+function transcriptLogger(lines: string[]): Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', (...args: unknown[]) => void> {
+  const keep = (...args: unknown[]): void => {
+    if (typeof args[0] === 'object' && args[0] !== null) args.shift();
+    if (lines.length < MAX_TRANSCRIPT_LINES) lines.push(format(...(args as [string, ...unknown[]])).slice(0, 300));
+  };
+  const ignore = (): void => undefined;
+  return { trace: ignore, debug: ignore, info: keep, warn: keep, error: keep, fatal: keep };
+}
+
 function classify(err: NodeJS.ErrnoException & { responseCode?: number; response?: string; command?: string }): { failure: SubmitFailure; code?: number } {
+  // Before the reply code: a refused STARTTLS carries the server's 5xx, but the failure is TLS, not the message.
+  if (err.code === 'ETLS' || (!err.responseCode && (err.command === 'STARTTLS' || /certificate|self[- ]signed|TLS|SSL/i.test(err.message)))) return { failure: 'tls', ...(err.responseCode ? { code: err.responseCode } : {}) };
   const code = err.responseCode;
   if (code && code >= 400 && code < 500) return { failure: 'transient', code };
   if (code && code >= 500) return { failure: 'rejected', code };
@@ -53,7 +80,8 @@ function classify(err: NodeJS.ErrnoException & { responseCode?: number; response
 
 export async function submit(opts: SubmitOptions): Promise<SubmitResult> {
   const { endpoint } = opts;
-  const transcript: string[] = [`connect ${endpoint.host}:${endpoint.port}${endpoint.secure ? ' (TLS)' : ''}`];
+  const transcript: string[] = [`connect ${endpoint.host}:${endpoint.port}${endpoint.secure ? ' (implicit TLS)' : endpoint.requireTls ? ' (STARTTLS required)' : ''}`];
+  const ca = endpoint.tlsCa ?? (endpoint.tlsCaFile ? readPemFile(endpoint.tlsCaFile, 'TLS trust anchor') : undefined);
   const maxRetries = opts.maxRetries ?? MAX_TRANSIENT_RETRIES;
   let attempts = 0;
   for (;;) {
@@ -64,7 +92,8 @@ export async function submit(opts: SubmitOptions): Promise<SubmitResult> {
       secure: !!endpoint.secure,
       requireTLS: !!endpoint.requireTls,
       ...(endpoint.auth ? { auth: endpoint.auth } : {}),
-      tls: { rejectUnauthorized: !endpoint.allowUntrustedTls },
+      tls: { rejectUnauthorized: !endpoint.allowUntrustedTls, ...(ca ? { ca } : {}), ...(endpoint.tlsServername ? { servername: endpoint.tlsServername } : {}) },
+      logger: transcriptLogger(transcript) as never,
       connectionTimeout: opts.timeouts?.connectMs ?? CONNECT_TIMEOUT_MS,
       greetingTimeout: opts.timeouts?.greetingMs ?? GREETING_TIMEOUT_MS,
       socketTimeout: opts.timeouts?.socketMs ?? SOCKET_TIMEOUT_MS,

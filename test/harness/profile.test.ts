@@ -6,12 +6,26 @@ import { fileURLToPath } from 'node:url';
 import { loadProfile, validateProfile } from '../../src/harness/profile.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../docs/profile.example.json', import.meta.url));
+const VENDOR_EXAMPLE = fileURLToPath(new URL('../../docs/profile.vendor.example.json', import.meta.url));
 
 describe('gateway profile (suites/profile.schema.json)', () => {
   it('the documented example profile validates, and its pki path resolves against the file', () => {
     const p = loadProfile(EXAMPLE);
     expect(p.domain).toBe('example.org');
     expect(p.pki).toBe(resolve(fileURLToPath(new URL('../../vectors/keys', import.meta.url))));
+  });
+
+  it('the example with the gateway\'s own certificates and TLS validates; every file path resolves against the file', () => {
+    const p = loadProfile(VENDOR_EXAMPLE);
+    const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
+    expect(p.certificates).toEqual({ trustAnchors: [join(docs, 'acme/domain-ca.pem')], intermediates: [join(docs, 'acme/domain-issuing-ca.pem')], dca: join(docs, 'acme/example.org-dca.pem') });
+    expect(p.submission.outbound).toMatchObject({ requireTls: true, tlsCaFile: join(docs, 'acme/staging-tls-ca.pem') });
+    expect(p.submission.inbound?.tlsCaFile).toBe(join(docs, 'acme/staging-tls-ca.pem'));
+    expect(p.capture.tls).toEqual({ key: join(docs, 'acme/sink.key'), cert: join(docs, 'acme/sink.crt') });
+    const raw = JSON.parse(readFileSync(VENDOR_EXAMPLE, 'utf8')) as Record<string, unknown>;
+    expect(() => validateProfile({ ...raw, certificates: { dca: 'x.pem', signer: 'y.pem' } })).toThrowError(/certificates .*signer/);
+    expect(() => validateProfile({ ...raw, certificates: { trustAnchors: [] } })).toThrowError(/trustAnchors/);
+    expect(() => validateProfile({ ...raw, capture: { port: 1, tls: { key: 'k.pem' } } })).toThrowError(/capture\/tls/);
   });
 
   it('a bad profile is one clear line naming the field', () => {

@@ -20,8 +20,8 @@ export const demo: Command = {
   help: `Usage: domsec demo [--out DIR] [--policy encrypt|no-encrypt] [--progress bar|lines]
 
 Starts the built-in reference gateway (domain example.org, the pinned test PKI of vectors/keys) on free
-loopback ports with a capture sink as its next hop, runs every conformance suite against it over SMTP,
-and writes DIR/results.json, DIR/junit.xml and DIR/report.html (default DIR: reports/out).
+loopback ports with a capture sink as its next hop, runs every conformance suite against it over SMTP
+(STARTTLS on every leg with throwaway self-signed certificates, SMTP AUTH only over TLS), and writes DIR/results.json, DIR/junit.xml and DIR/report.html (default DIR: reports/out).
 --policy chooses the gateway's local policy (default encrypt: every role is exercised).
 
 Exit status: 0 when no case FAILED or ERRORED; 1 otherwise; 2 when the harness could not run.
@@ -35,10 +35,12 @@ Exit status: 0 when no case FAILED or ERRORED; 1 otherwise; 2 when the harness c
     const cases = allCases();
     const bar = values.progress ? values.progress === 'bar' : !!process.stdout.isTTY && !process.env.CI;
     const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
-    process.stdout.write(`domsec demo: starting the reference gateway (example.org, policy ${policy}) and running ${cases.length} cases over SMTP on loopback\n`);
+    process.stdout.write(`domsec demo: starting the reference gateway (example.org, policy ${policy}) and running ${cases.length} cases over SMTP on loopback, STARTTLS on every leg\n`);
     const results = await runAgainstReferenceGateway({
       pkiDir: PINNED_PKI,
       encryptOutbound: policy === 'encrypt',
+      // As a vendor's deployment would: STARTTLS to the gateway, AUTH only over TLS, TLS to the next hop.
+      tls: true,
       cases,
       suiteVersion: suiteVersion(),
       onResult: (r, done, total) => {

@@ -18,11 +18,11 @@ function eventLine(e: GatewayEvent): string {
 
 export const gateway: Command = {
   name: 'gateway',
-  summary: 'run the reference DOMSEC gateway (or a faulty variant) as an SMTP relay on loopback',
+  summary: 'run the reference DOMSEC gateway (or a faulty variant) as an SMTP relay (loopback by default)',
   help: `Usage: domsec gateway --config FILE [--fault NAME ...]
        domsec gateway --list-faults
 
-Starts the engine as an SMTP relay on loopback, with two listeners:
+Starts the engine as an SMTP relay (on loopback unless configured with TLS), with two listeners:
   outbound  mail from the domain's users leaving the domain: SMTP AUTH (PLAIN, LOGIN) optional, an
             authenticated session has an externally authenticated originator (draft 3.2); the Section 5
             rules apply the domain signature and encrypt for the recipient domains' DCAs when local
@@ -35,8 +35,13 @@ Prints the two listening addresses, then one line per message, and runs until SI
 
 FILE is JSON (relative paths against its folder):
   domain          the local domain, e.g. "example.org"
-  listen          optional { host (loopback only, default 127.0.0.1), outboundPort, inboundPort (0 = free) }
-  nextHop         { host, port }: where both directions relay / deliver
+  listen          optional { host (default 127.0.0.1; loopback only unless tls is set), outboundPort,
+                  inboundPort (0 = free) }
+  tls             optional { key, cert }: PEM files; both listeners offer STARTTLS (RFC 3207), and the
+                  outbound one then takes AUTH only after STARTTLS (RFC 4954 4)
+  nextHop         { host, port, requireTls?, tlsCaFile? }: where both directions relay / deliver; STARTTLS
+                  is used when offered (requireTls: never relay without it), the certificate verified
+                  against tlsCaFile (PEM) or the system's CAs
   pki             folder written by "domsec pki" (pki.json)
   signers         entry names of the domain signer(s), e.g. ["example.org/signer-rsa"]
   dca             the local DCA entry, e.g. "example.org/dca-rsa"

@@ -4,11 +4,12 @@ import { parse, required } from '../command.js';
 import { parseDate } from '../io.js';
 import { generateTestPki, writeTestPki } from '../../pki/index.js';
 import { EXIT } from '../exit-codes.js';
+import { DomsecError } from '../../errors.js';
 
 export const pki: Command = {
   name: 'pki',
   summary: 'generate a test PKI: CA, domain signers, DCAs, users, and certificates that break the naming rule',
-  help: `Usage: domsec pki --out DIR [--domain D ...] [--now TIME]
+  help: `Usage: domsec pki --out DIR [--domain D ...] [--now TIME] [--organization NAME]
 
 Writes a test PKI to DIR: ca.crt (the trust anchor), and per domain D (default example.test and
 example.org) D/signer-rsa, signer-ec, signer-ec384, signer-ed25519 (SubjectAltName smtp://D, submit://D,
@@ -22,13 +23,20 @@ Options:
   --out DIR     output folder (required)
   --domain D    a domain to issue for (repeatable)
   --now TIME    the validation time the PKI is made for (certificates valid one year before to ten after)
+  --organization NAME
+                the O= of every subject (default "domsec-suite test PKI"); give a second PKI its own,
+                so that its CA's name differs from the suite's
 `,
   async run(argv) {
-    const { values } = parse(argv, { out: { type: 'string' }, domain: { type: 'string', multiple: true }, now: { type: 'string' } }, 'pki');
+    const { values } = parse(argv, { out: { type: 'string' }, domain: { type: 'string', multiple: true }, now: { type: 'string' }, organization: { type: 'string' } }, 'pki');
     if (values.help) return (process.stdout.write(this.help), EXIT.OK);
     const out = required(values.out, '--out', 'pki');
     const now = parseDate(values.now, '--now');
-    const generated = await generateTestPki({ ...(values.domain ? { domains: values.domain } : {}), ...(now ? { now } : {}) });
+    if (values.organization !== undefined && !/^[A-Za-z0-9][A-Za-z0-9 .'()-]{0,63}$/.test(values.organization)) {
+      // Kept to printable-string characters without ',' '=' '+': it goes into a DN string unescaped.
+      throw new DomsecError('BAD_ARGUMENT', 'pki: --organization must be 1-64 letters, digits, spaces or . \' ( ) -');
+    }
+    const generated = await generateTestPki({ ...(values.domain ? { domains: values.domain } : {}), ...(now ? { now } : {}), ...(values.organization ? { organization: values.organization } : {}) });
     await writeTestPki(generated, out);
     process.stderr.write(`domsec pki: wrote ${Object.keys(generated.entries).length} certificates and keys to ${out} (manifest ${out}/pki.json)\n`);
     return EXIT.OK;
