@@ -9,3 +9,4 @@ export * from './ldap.js';
 export * from './ldif.js';
 export * from './slapd.js';
 export * from './open.js';
+export { freePort } from '../local-server.js';

@@ -14,7 +14,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { canConnect, freePort, isGone, which } from '../local-server.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomsecError } from '../errors.js';
@@ -67,13 +67,6 @@ interface Installation {
 
 const SCHEMA_DIRS = ['/etc/ldap/schema', '/etc/openldap/schema', '/usr/local/etc/openldap/schema'];
 const MODULE_DIRS = ['/usr/lib/ldap', '/usr/lib64/openldap', '/usr/lib/openldap', '/usr/libexec/openldap', '/usr/local/libexec/openldap'];
-const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin'];
-
-function which(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...SBIN];
-  return dirs.map((d) => join(d, name)).find((p) => existsSync(p));
-}
-
 /** Where slapd, slapadd, the schema files and the back_mdb module are; DIRECTORY_UNAVAILABLE when not installed. */
 export function findSlapd(): Installation {
   const slapd = which('slapd');
@@ -87,32 +80,6 @@ export function findSlapd(): Installation {
   }
   const modulePath = MODULE_DIRS.find((d) => existsSync(d) && readdirSync(d).some((f) => /^back_mdb(\.la|\.so)/.test(f)));
   return modulePath ? { slapd, slapadd, schemaDir, modulePath } : { slapd, slapadd, schemaDir };
-}
-
-/** A loopback port that was free a moment ago (slapd binds it next; a lost race is retried). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(500, () => done(false));
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
 }
 
 /** uid/gid of the openldap account when running as root (slapd then drops privileges to it). */
@@ -193,21 +160,6 @@ function installExitHook(): void {
       }
     }
   });
-}
-
-/** True when `pid` has exited (gone, or a zombie awaiting its parent). Linux /proc; elsewhere signal 0. */
-function isGone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }
 }
 
 function waitExit(c: ChildProcess, ms: number): Promise<boolean> {
@@ -293,7 +245,7 @@ async function launch(
   let up = false;
   while (Date.now() < deadline) {
     if (spawnError || child.exitCode !== null || child.signalCode !== null) break;
-    if (await canConnect(port)) {
+    if (await canConnect('127.0.0.1', port)) {
       up = true;
       break;
     }

@@ -16,7 +16,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { canConnect, freePort, isGone, which } from '../local-server.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -91,17 +91,11 @@ export interface PostfixInstallation {
   saslpasswd2: string;
 }
 
-const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin', '/sbin', '/bin'];
 const SASL_PLUGIN_DIRS = ['/usr/lib/x86_64-linux-gnu/sasl2', '/usr/lib/aarch64-linux-gnu/sasl2', '/usr/lib64/sasl2', '/usr/lib/sasl2'];
 const DEFAULT_START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
 const KILL_WAIT_MS = 3_000;
 const COMMAND_TIMEOUT_MS = 15_000;
-
-function which(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...SBIN];
-  return dirs.map((d) => join(d, name)).find((p) => existsSync(p));
-}
 
 function account(file: string, name: string): { id: number; gid?: number } | undefined {
   try {
@@ -136,32 +130,6 @@ export function findPostfix(): PostfixInstallation {
   return { postfix, postconf, postqueue, saslpasswd2 };
 }
 
-/** A loopback port that was free a moment ago (Postfix binds it next; a lost race is retried). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.unref();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host, port });
-    const done = (ok: boolean): void => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(500, () => done(false));
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
-}
-
 function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = execFile(cmd, args, { timeout: opts.timeoutMs ?? COMMAND_TIMEOUT_MS, killSignal: 'SIGKILL', encoding: 'utf8', env: opts.env ?? process.env, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -194,21 +162,6 @@ function groupMembers(pgid: number): number[] {
     }
   }
   return out;
-}
-
-/** True when `pid` has exited (gone, or a zombie). Linux /proc; elsewhere signal 0. */
-function isGone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }
 }
 
 function signalGroup(pgid: number, sig: NodeJS.Signals): void {

@@ -13,7 +13,8 @@ import type { CaseDecl, CaseResult } from '../harness/model.js';
 import type { Profile } from '../harness/profile.js';
 import { DEFAULT_VALIDATION_TIME, runSuite, type RunResults } from '../harness/run.js';
 import { CaptureSink, type CapturedMessage } from '../smtp/sink.js';
-import { freePort, startPostfix, type RunningPostfix } from './postfix.js';
+import { freePort } from '../local-server.js';
+import { startPostfix, type RunningPostfix } from './postfix.js';
 
 /** The domain's user (gateway SMTP AUTH, and Postfix's SASL user in the loop). */
 export const LOOP_USER = { user: `alice@${REFERENCE_DOMAIN}`, pass: 'alice-secret' };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findSlapd, LdapCertificateLookup, startSlapd, serveTestPki, toLdif, type SlapdServer } from '../../src/directory/index.js';
 import { entry, testPki } from '../helpers/pki.js';
-import { alive, waitUntil } from './helpers.js';
+import { alive, waitUntil } from '../helpers/process.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/directory/start-slapd.mjs', import.meta.url));
 const AT = new Date('2026-03-01T00:00:00Z');

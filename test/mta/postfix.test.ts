@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { CaptureSink } from '../../src/smtp/sink.js';
 import { submit } from '../../src/smtp/submit.js';
 import { findPostfix, freePort, startPostfix, MtaError, type RunningPostfix } from '../../src/mta/index.js';
-import { alive, startRecorder, waitUntil, withoutLeadingReceived, type Recorder } from './helpers.js';
+import { startRecorder, withoutLeadingReceived, type Recorder } from './helpers.js';
+import { alive, waitUntil } from '../helpers/process.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/start-postfix.mjs', import.meta.url));
 const ALICE = { user: 'alice@example.org', pass: 'alice secret:with colon' };
