@@ -8,6 +8,8 @@
  */
 import type { CaseContext } from '../src/harness/context.js';
 import type { CaseDecl, Expectation, Role, Strength } from '../src/harness/model.js';
+import type { ClientCaseContext } from '../src/adapter/context.js';
+import type { ClientCaseDecl, ClientExpectation, ClientFeature, ClientInput, ClientStep } from '../src/adapter/model.js';
 
 export class CaseBuilder {
   private d: Partial<CaseDecl> & Pick<CaseDecl, 'id' | 'suite' | 'role' | 'requirements'>;
@@ -59,3 +61,50 @@ export class CaseBuilder {
 }
 
 export const testCase = (id: string, suite: string, role: Role): CaseBuilder => new CaseBuilder(id, suite, role);
+
+/**
+ * The same fluent style for client cases (the command adapter, docs/client-adapter.md): the last call
+ * says which command runs and what the suite writes for it.
+ *
+ *   clientCase('domsec::client::case-b-transmit-rsa')
+ *     .title('...').requirements('DOMSEC-4-CLIENT-CASES').expect({ kind: 'encrypted-for', encryptionCase: 'b' })
+ *     .encrypt((ctx) => ({ message, from, to, recipient: 'example.test/dca-rsa' }))
+ */
+export class ClientCaseBuilder {
+  private d: Partial<ClientCaseDecl> & Pick<ClientCaseDecl, 'id' | 'suite' | 'role' | 'requirements' | 'strength'>;
+  constructor(id: string) {
+    this.d = { id, suite: 'client', role: 'client', requirements: [], strength: 'MUST' };
+  }
+  title(t: string): this {
+    this.d.title = t;
+    return this;
+  }
+  requirements(...r: string[]): this {
+    this.d.requirements.push(...r);
+    return this;
+  }
+  features(...f: ClientFeature[]): this {
+    this.d.features = f;
+    return this;
+  }
+  expect(e: ClientExpectation): this {
+    this.d.expect = e;
+    return this;
+  }
+  /** Transmission: the suite writes the message and the certificate to encrypt for. */
+  encrypt(fn: (ctx: ClientCaseContext) => Omit<Extract<ClientInput, { step: 'encrypt' }>, 'step'>): ClientCaseDecl {
+    return this.done('encrypt', (ctx) => ({ step: 'encrypt', ...fn(ctx) }));
+  }
+  /** Reception: the suite writes the encrypted message and the user's certificate and key. */
+  decrypt(fn: (ctx: ClientCaseContext) => Omit<Extract<ClientInput, { step: 'decrypt' }>, 'step'>): ClientCaseDecl {
+    return this.done('decrypt', (ctx) => ({ step: 'decrypt', ...fn(ctx) }));
+  }
+  private done(step: ClientStep, prepare: (ctx: ClientCaseContext) => ClientInput): ClientCaseDecl {
+    const d = { ...this.d, step, prepare } as ClientCaseDecl;
+    if (!d.title || !d.expect || d.requirements.length === 0) throw new Error(`case ${d.id}: title, expectation and requirements are required`);
+    if ((d.expect.kind === 'encrypted-for') !== (step === 'encrypt')) throw new Error(`case ${d.id}: expectation ${d.expect.kind} does not fit the ${step} command`);
+    return d;
+  }
+}
+
+export const clientCase = (id: string): ClientCaseBuilder => new ClientCaseBuilder(id);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DomsecError } from '../errors.js';
 import type { RunResults } from './run.js';
-import { GATEWAY_ROLES, ROLES } from './model.js';
+import { GATEWAY_ROLES, ROLES, type CommandRun } from './model.js';
 
 export const RESULTS_FORMAT = 'domsec-results/1';
 
@@ -40,10 +40,18 @@ function atomicWrite(path: string, data: string): void {
 
 const xml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
+/** A client command's evidence (the command adapter), as lines for a JUnit error body. */
+function commandLines(c: CommandRun): string[] {
+  const end = c.timedOut ? 'timed out, process group killed' : c.signal ? `killed by ${c.signal}` : c.exitCode === null ? 'not started' : `exit status ${c.exitCode}`;
+  return [`${c.step}: ${c.argv.join(' ')}`, `${end} after ${c.durationMs} ms`, ...(c.stderrTail ? [`stderr: ${c.stderrTail}`] : [])];
+}
+
 export function junitXml(r: RunResults): string {
   const req = requirementCatalogue();
   // Every gateway role gets a testsuite (an empty one says the role was not tested); 'client' only when a client was run.
-  const suites = ROLES.filter((role) => GATEWAY_ROLES.includes(role) || r.cases.some((c) => c.role === role)).map((role) => {
+  // A run through the command adapter (client cases only) tested no gateway: its file has the client testsuite alone.
+  const clientRun = r.cases.length > 0 && r.cases.every((c) => c.role === 'client');
+  const suites = ROLES.filter((role) => (GATEWAY_ROLES.includes(role) && !clientRun) || r.cases.some((c) => c.role === role)).map((role) => {
     const cases = r.cases.filter((c) => c.role === role);
     const failures = cases.filter((c) => c.verdict === 'FAIL').length;
     const errors = cases.filter((c) => c.verdict === 'ERROR').length;
@@ -54,7 +62,7 @@ export function junitXml(r: RunResults): string {
       const detail = failed.map((k) => `${k.requirement} (${k.strength}): ${k.message}\n  "${req.get(k.requirement)?.text ?? ''}"`).join('\n');
       let inner = '';
       if (c.verdict === 'FAIL') inner = `<failure message="${xml(c.reason)}">${xml(detail)}</failure>`;
-      else if (c.verdict === 'ERROR') inner = `<error message="${xml(c.reason)}">${xml((c.evidence.smtp?.transcript ?? []).join('\n'))}</error>`;
+      else if (c.verdict === 'ERROR') inner = `<error message="${xml(c.reason)}">${xml([...(c.evidence.smtp?.transcript ?? []), ...(c.evidence.command ?? []).flatMap(commandLines)].join('\n'))}</error>`;
       else if (c.verdict === 'SKIP') inner = `<skipped message="${xml(c.reason)}"/>`;
       else if (c.verdict === 'WARN') inner = `<system-out>${xml(`WARN (SHOULD-level): ${c.reason}\n${detail}`)}</system-out>`;
       return `    <testcase classname="${xml(`domsec.${role}`)}" name="${xml(c.id)}" time="${(c.durationMs / 1000).toFixed(3)}">${inner}</testcase>`;

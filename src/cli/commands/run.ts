@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import type { Command } from '../command.js';
-import { parse, required } from '../command.js';
+import { parse } from '../command.js';
 import { writeOutput } from '../io.js';
 import { loadProfile } from '../../harness/profile.js';
 import { runSuite } from '../../harness/run.js';
 import { summaryLine, writeResults } from '../../harness/results.js';
-import type { CaseVerdict } from '../../harness/model.js';
-import { allCases, SUITES } from '../../../suites/index.js';
+import type { CaseResult, CaseVerdict } from '../../harness/model.js';
+import { allCases, allClientCases, CLIENT_SUITES, SUITES } from '../../../suites/index.js';
+import { loadAdapter } from '../../adapter/config.js';
+import { runClientSuite } from '../../adapter/run.js';
 import { DomsecError } from '../../errors.js';
 import { suiteVersion } from '../version.js';
 import { checkAgainstBaseline, readBaseline } from '../../report/baseline.js';
@@ -15,12 +17,19 @@ import { formatBaselineCheck, progressBar, progressLine } from '../../report/tex
 
 export const run: Command = {
   name: 'run',
-  summary: "run the conformance suites against a gateway over SMTP and grade it requirement by requirement",
+  summary: 'grade a gateway over SMTP (--profile) or a client through its command line (--adapter), requirement by requirement',
   help: `Usage: domsec run --profile FILE [--suite NAME ...] [--out DIR] [--expect FILE] [--progress bar|lines]
+       domsec run --adapter FILE [--out DIR] [--expect FILE] [--progress bar|lines]
 
-Submits every case of the selected suites to the gateway the profile describes (suites/profile.schema.json),
-captures what it relays or delivers, and grades each case against the draft's requirements.
-Suites: ${Object.keys(SUITES).join(', ')} (default: all).
+--profile FILE  A gateway (suites/profile.schema.json): submits every case of the selected suites over SMTP,
+                captures what it relays or delivers, and grades each case against the draft's requirements.
+                Suites: ${Object.keys(SUITES).join(', ')} (default: all).
+--adapter FILE  A client implementation, an S/MIME library or a mail client's engine (draft 4: case (b) for
+                transmission, (c) for reception, (a) both; suites/adapter.schema.json, docs/client-adapter.md):
+                for each case of the client suite, writes the input files into a private folder, runs the
+                implementation's encrypt or decrypt command line, and grades what it wrote.
+                Client suites: ${Object.keys(CLIENT_SUITES).join(', ')} (default: all).
+                Give exactly one of --profile and --adapter.
 Writes DIR/results.json (format domsec-results/1, docs/results-format.md), DIR/junit.xml (one testsuite
 per role) and DIR/report.html (one self-contained file) (default DIR: reports/out).
 
@@ -32,32 +41,37 @@ per role) and DIR/report.html (one self-contained file) (default DIR: reports/ou
                 case (default when CI is set or the output is not a terminal).
 
 Exit status: 0 no case FAILED or ERRORED (WARN and SKIP allowed), or with --expect no deviation from the
-baseline; 1 a case FAILED (a MUST-level requirement) or ERRORED (the gateway's transport failed), or with
---expect a deviation; 2 the harness could not run (bad profile or baseline, unreadable PKI, port in use).
+baseline; 1 a case FAILED (a MUST-level requirement) or ERRORED (the gateway's transport failed, or the
+client's command could not be started, timed out or crashed), or with --expect a deviation; 2 the harness
+could not run (bad profile, adapter or baseline, unreadable PKI, port in use).
 `,
   async run(argv) {
-    const { values } = parse(argv, { profile: { type: 'string' }, suite: { type: 'string', multiple: true }, out: { type: 'string' }, expect: { type: 'string' }, progress: { type: 'string' } }, 'run');
+    const { values } = parse(argv, { profile: { type: 'string' }, adapter: { type: 'string' }, suite: { type: 'string', multiple: true }, out: { type: 'string' }, expect: { type: 'string' }, progress: { type: 'string' } }, 'run');
     if (values.help) return (process.stdout.write(this.help), 0);
-    const profile = loadProfile(required(values.profile, '--profile', 'run'));
-    for (const s of values.suite ?? []) if (!SUITES[s]) throw new DomsecError('BAD_ARGUMENT', `run: unknown suite "${s}" (suites: ${Object.keys(SUITES).join(', ')})`);
+    if (values.profile !== undefined && values.adapter !== undefined) throw new DomsecError('BAD_ARGUMENT', 'run: give --profile FILE (a gateway) or --adapter FILE (a client), not both (see domsec run --help)');
+    if (values.profile === undefined && values.adapter === undefined) throw new DomsecError('BAD_ARGUMENT', 'run: --profile FILE (a gateway) or --adapter FILE (a client) is required (see domsec run --help)');
+    // Validate every argument before the run: a bad file is a usage error, not something to find out after ten minutes.
+    const profile = values.profile !== undefined ? loadProfile(values.profile) : undefined;
+    const adapter = values.adapter !== undefined ? loadAdapter(values.adapter) : undefined;
+    const suites: Readonly<Record<string, unknown>> = adapter ? CLIENT_SUITES : SUITES;
+    for (const s of values.suite ?? []) if (!suites[s]) throw new DomsecError('BAD_ARGUMENT', `run: unknown ${adapter ? 'client ' : ''}suite "${s}" (suites: ${Object.keys(suites).join(', ')})`);
     if (values.progress !== undefined && values.progress !== 'bar' && values.progress !== 'lines') throw new DomsecError('BAD_ARGUMENT', `run: --progress is bar or lines, not "${values.progress}"`);
-    // Read the baseline before the run: a bad baseline is a usage error, not something to find out after ten minutes.
     const baseline = values.expect ? readBaseline(values.expect) : undefined;
-    const cases = allCases(values.suite);
+    const total = adapter ? allClientCases(values.suite).length : allCases(values.suite).length;
     const bar = values.progress ? values.progress === 'bar' : !!process.stdout.isTTY && !process.env.CI;
     const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
     const columns = () => process.stdout.columns || 100;
-    if (bar) process.stdout.write(progressBar({ done: 0, total: cases.length, counts }, 'starting', columns()));
-    else process.stdout.write(`running ${cases.length} case(s) against ${profile.name}\n`);
-    const results = await runSuite({
-      profile, cases, suiteVersion: suiteVersion(),
-      onResult: (r, done, total) => {
-        counts[r.verdict]++;
-        const state = { done, total, counts };
-        if (bar) process.stdout.write(`\r${progressBar(state, r.id, columns())}\x1b[K`);
-        else process.stdout.write(`${progressLine(state, r.verdict, r.id, r.reason)}\n`);
-      },
-    });
+    if (bar) process.stdout.write(progressBar({ done: 0, total, counts }, 'starting', columns()));
+    else process.stdout.write(`running ${total} case(s) against ${profile?.name ?? adapter!.name}\n`);
+    const onResult = (r: CaseResult, done: number, all: number): void => {
+      counts[r.verdict]++;
+      const state = { done, total: all, counts };
+      if (bar) process.stdout.write(`\r${progressBar(state, r.id, columns())}\x1b[K`);
+      else process.stdout.write(`${progressLine(state, r.verdict, r.id, r.reason)}\n`);
+    };
+    const results = adapter
+      ? await runClientSuite({ adapter, cases: allClientCases(values.suite), suiteVersion: suiteVersion(), onResult })
+      : await runSuite({ profile: profile!, cases: allCases(values.suite), suiteVersion: suiteVersion(), onResult });
     if (bar) process.stdout.write('\n');
     const out = values.out ?? 'reports/out';
     const files = writeResults(out, results);
