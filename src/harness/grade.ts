@@ -12,10 +12,11 @@ import { certRef } from '../cms/cert-ref.js';
 import { recipientInfoMatches } from '../cms/recipient-info.js';
 import { REASONS } from '../domsec/reasons.js';
 import { isDomainSignature, signatureTypesOf } from '../domsec/signature-type.js';
+import { describeLayers, expectedLayers, unparsedLayers, verifyForEvidence } from './evidence.js';
 import type { RecipientKey } from '../cms/recipient-info.js';
 import type { SubmitResult } from '../smtp/submit.js';
 import type { CapturedMessage } from '../smtp/sink.js';
-import type { CaseDecl, CaseVerdict, Check, Evidence, Strength } from './model.js';
+import type { CaseDecl, CaseVerdict, Check, Evidence, MessageLayers, Strength } from './model.js';
 
 export interface GradeContext {
   /** The gateway's domain. */
@@ -66,6 +67,18 @@ export function smimeResults(raw: Buffer, flag: GradeContext['flag']): string[] 
     .flatMap((h) => [...h.matchAll(/\bsmime\s*=\s*([a-z]+)/gi)].map((m) => m[1]!.toLowerCase()));
 }
 
+/**
+ * The layers of a message as evidence (src/harness/evidence.ts): signers named from the message's or
+ * the suite's certificates, recipients from the suite's, and each signature verified as the grader
+ * verifies (trust anchors, validation time), so the report can say which signature failed and why.
+ */
+function layerEvidence(p: { root?: Layer; error?: string }, g: GradeContext): MessageLayers {
+  if (!p.root) return unparsedLayers(p.error ?? 'does not parse');
+  const verification = verifyForEvidence(p.root, { trustAnchors: g.trustAnchors, validationTime: g.validationTime, ...(g.extraCertificates?.length ? { extraCertificates: g.extraCertificates } : {}) });
+  const knownCertificates = [...g.keys.map((k) => k.certDer), ...(g.remoteDcaCert ? [g.remoteDcaCert] : [])];
+  return describeLayers(p.root, { knownCertificates, ...(verification ? { verification } : {}) });
+}
+
 function domainSignatureCount(root: Layer | undefined): number {
   if (!root) return 0;
   return layerChain(root)
@@ -87,12 +100,15 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
   const check = (ok: boolean, message: string, requirement = req, strength: Strength = decl.strength, expected?: string, found?: string): void => {
     checks.push({ requirement, strength, ok, message, ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}) });
   };
-  const sentRoot = parsed(sent, g.keys).root;
+  const sentParsed = parsed(sent, g.keys);
+  const sentRoot = sentParsed.root;
+  // `sent` is the runner's to fill (src/harness/run.ts); the grader adds what it parsed of it.
   const evidence: Evidence = {
+    sentLayers: layerEvidence(sentParsed, g),
     smtp: { accepted: smtp.accepted, response: smtp.response, attempts: smtp.attempts, transcript: smtp.transcript, ...(smtp.failure ? { failure: smtp.failure } : {}) },
     received: captured.map((m) => {
       const p = parsed(m.raw, g.keys);
-      return { bytes: m.raw.length, shape: p.root ? shapeOf(p.root) : '(unparseable)', rcptTo: m.rcptTo, authenticationResults: smimeResults(m.raw, g.flag), ...(p.error ? { error: p.error } : {}) };
+      return { bytes: m.raw.length, shape: p.root ? shapeOf(p.root) : '(unparseable)', rcptTo: m.rcptTo, authenticationResults: smimeResults(m.raw, g.flag), ...(p.error ? { error: p.error } : {}), layers: layerEvidence(p, g) };
     }),
   };
   if (smtp.failure && TRANSPORT_FAILURES.has(smtp.failure)) {
@@ -175,6 +191,7 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
   // domain-signed
   const expected = e.shape[g.policy];
   evidence.expectedShape = expected;
+  evidence.expectedLayers = expectedLayers(expected, evidence.sentLayers, g.local);
   check(normalizeShape(foundShape) === normalizeShape(expected), `output shape ${foundShape}${normalizeShape(foundShape) === normalizeShape(expected) ? '' : `, expected ${expected}`}`, req, 'MUST', expected, foundShape);
   check(report.domainSignatures > 0, report.domainSignatures > 0 ? 'a domain signature (SignatureType id-sti-domainSig) is present' : 'no domain signature: SignatureType id-sti-domainSig missing', 'DOMSEC-3.1-GENERATE-SIGNATURE-TYPE', 'MUST');
   const outer = report.layers.flatMap((l) => l.signers).find((s) => s.domainSignature);

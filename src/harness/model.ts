@@ -72,13 +72,128 @@ export interface Check {
   found?: string;
 }
 
+/** An OBJECT IDENTIFIER with its name, when the suite knows it (src/asn1/oids.ts). */
+export interface OidRef {
+  oid: string;
+  name?: string;
+}
+
+/** A certificate as the evidence names it: subject, its CN, and the SubjectAltNames of draft 2.4. */
+export interface CertName {
+  subject: string;
+  cn?: string;
+  sanUris: string[];
+  sanDnsNames: string[];
+  sanEmails: string[];
+}
+
+/**
+ * What a layer is, for the evidence: the layer kinds of src/message/layers.ts, with a SignedData
+ * without SignerInfos told apart as the empty signature layer (draft 2.3, N12).
+ */
+export type LayerDetailKind = 'signedData' | 'multipartSigned' | 'emptySignature' | 'envelopedData' | 'authEnvelopedData' | 'content';
+
+/** One SignerInfo (RFC 5652 5.3) of a signed layer. */
+export interface LayerSigner {
+  /** Who signed, for display: the certificate's CN, else its first SubjectAltName, else the sid. */
+  name: string;
+  /** The SignerIdentifier: `issuer #serial` or `skid:hex`. */
+  sid: string;
+  /** The signer's certificate, when the layer (or the suite) has it. */
+  certificate?: CertName;
+  digestAlgorithm: OidRef;
+  signatureAlgorithm: OidRef;
+  /** SignatureType values (draft 3.1.1, N1, N2); empty when the signer has none. */
+  signatureTypes: OidRef[];
+  signedAttributes: OidRef[];
+  unsignedAttributes: OidRef[];
+  /** Attributes beyond the evidence's bound, not listed. */
+  attributesOmitted?: number;
+  mlExpansionHistoryEntries?: number;
+  /** The signature value verifies over its content (RFC 5652 5.6); absent when it was not verified. */
+  valid?: boolean;
+  /** The verifier's result for this signer, path, naming (draft 2.4) and SignatureType rules included. */
+  verdict?: 'pass' | 'fail' | 'policy';
+  /** Reason codes of src/domsec/reasons.ts behind that verdict. */
+  reasons?: string[];
+}
+
+/** One RecipientInfo (RFC 5652 6.2) of an encrypted layer. */
+export interface LayerRecipient {
+  type: 'ktri' | 'kari' | 'kekri' | 'pwri' | 'ori';
+  /** RecipientIdentifiers (a kari has one per RecipientEncryptedKey): `issuer #serial`, `skid:hex`, `kekid:hex`. */
+  rids: string[];
+  keyEncryptionAlgorithm: OidRef;
+  /** The certificates of the suite's PKI (or of the message) that it names. */
+  certificates: CertName[];
+  /** The suite opened the layer with this RecipientInfo. */
+  used?: boolean;
+}
+
+/** One layer of a message, outermost first (src/harness/evidence.ts). */
+export interface LayerDetail {
+  depth: number;
+  kind: LayerDetailKind;
+  /** The layer in the shape notation: `S[domainSig]`, `E`, `data`. */
+  label: string;
+  /** Size of the layer as found (its MIME entity, or its DER). */
+  bytes: number;
+  /** Content-Type of the MIME entity that carries it, when there is one. */
+  mediaType?: string;
+  /** eContentType of a signed layer, contentType of an encrypted one's EncryptedContentInfo. */
+  contentType?: OidRef;
+  /** Nested as plain CMS, without MIME between the layers (RFC 5652 5.2). */
+  cmsNested?: boolean;
+  digestAlgorithms?: OidRef[];
+  /** How many certificates the SignedData carries. */
+  certificates?: number;
+  signers?: LayerSigner[];
+  signersOmitted?: number;
+  contentEncryptionAlgorithm?: OidRef;
+  recipients?: LayerRecipient[];
+  recipientsOmitted?: number;
+  /** OriginatorInfo certificates: a DCA that encrypts puts its own there (N13). */
+  originatorCertificates?: CertName[];
+  /** Whether the suite could open the encrypted layer with its keys, and why not. */
+  opened?: boolean;
+  notOpened?: string;
+  /** The layer could not be described (hostile or broken input): why. */
+  error?: string;
+}
+
+/** A message's layers as the evidence describes them. */
+export interface MessageLayers {
+  layers: LayerDetail[];
+  /** Inner layers beyond the evidence's bound, not described. */
+  omitted?: number;
+  /** The message did not parse: why (then `layers` is empty). */
+  error?: string;
+}
+
+/** One layer of the output a conforming gateway produces, as the case expects it. */
+export interface ExpectedLayer {
+  kind: LayerDetailKind;
+  label: string;
+  /** `sent`: the layer of the sent message at `sentDepth`, kept as it was; `gateway`: one the gateway adds. */
+  origin: 'sent' | 'gateway';
+  sentDepth?: number;
+  /** What the layer must be, with the rule that says so. */
+  note: string;
+  signers: Array<{ name: string; signatureTypes: OidRef[] }>;
+  recipients: Array<{ name: string }>;
+}
+
 export interface Evidence {
   sent?: { bytes: number; shape: string; messageId: string; mailFrom: string; rcptTo: string[] };
+  /** The layers of the sent message (set by the grader; `sent` is the runner's). */
+  sentLayers?: MessageLayers;
   smtp?: { accepted: boolean; response: string; attempts: number; transcript: string[]; failure?: string };
   /** Client roles: each command the adapter ran for this case. */
   command?: CommandRun[];
-  received?: Array<{ bytes: number; shape: string; rcptTo: string[]; authenticationResults?: string[]; error?: string }>;
+  received?: Array<{ bytes: number; shape: string; rcptTo: string[]; authenticationResults?: string[]; error?: string; layers?: MessageLayers }>;
   expectedShape?: string;
+  /** The layers of `expectedShape`, with who signs and who can decrypt each. */
+  expectedLayers?: ExpectedLayer[];
   foundShape?: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Layer shapes as the harness records them (src/message/layers.ts shapeOf), parsed back into a chain of
- * layers and laid out as nested boxes for the report's SVG drawing. Pure functions: the template only
- * copies the numbers and labels computed here.
+ * layers (src/message/shape.ts) and laid out as nested boxes for the report's SVG drawing. Pure
+ * functions: the template only copies the numbers and labels computed here.
  *
  *   S[labels](inner)   signedData; labels: SignatureType short names, `-` (a signer without one),
  *                      `empty` (no signers), `ml` (a signer carries mlExpansionHistory)
@@ -10,67 +10,10 @@
  *   data               the original content
  */
 
-export type LayerToken =
-  | { kind: 'S' | 'M'; labels: string[] }
-  | { kind: 'E' | 'A' }
-  | { kind: 'data' }
-  | { kind: 'unopened' }
-  | { kind: 'detached' };
+import type { LayerToken } from '../message/shape.js';
 
-export type ParsedShape = { ok: true; chain: LayerToken[] } | { ok: false; error: string };
-
-/** Deeper than anything the engine parses (MAX_LAYER_DEPTH is 64), with room to spare. */
-const MAX_PARSE_DEPTH = 256;
-
-export function parseShape(shape: string): ParsedShape {
-  if (shape === '(unparseable)') return { ok: false, error: 'the harness could not parse this message' };
-  const chain: LayerToken[] = [];
-  let i = 0;
-  let open = 0;
-  const fail = (why: string): ParsedShape => ({ ok: false, error: `not a layer shape (${why} at offset ${i})` });
-  for (;;) {
-    if (chain.length > MAX_PARSE_DEPTH) return fail('too deeply nested');
-    const rest = shape.slice(i);
-    if (rest.startsWith('data')) {
-      chain.push({ kind: 'data' });
-      i += 4;
-      break;
-    }
-    if (rest.startsWith('detached')) {
-      chain.push({ kind: 'detached' });
-      i += 8;
-      break;
-    }
-    if (rest.startsWith('?')) {
-      chain.push({ kind: 'unopened' });
-      i += 1;
-      break;
-    }
-    const c = shape[i];
-    if (c === 'E' || c === 'A') {
-      if (shape[i + 1] !== '(') return fail('expected "("');
-      chain.push({ kind: c });
-      i += 2;
-      open++;
-      continue;
-    }
-    if (c === 'S' || c === 'M') {
-      if (shape[i + 1] !== '[') return fail('expected "["');
-      const close = shape.indexOf(']', i + 2);
-      if (close < 0) return fail('unclosed "["');
-      const labels = shape.slice(i + 2, close).split(',').filter((l) => l.length > 0);
-      if (shape[close + 1] !== '(') return fail('expected "("');
-      chain.push({ kind: c, labels });
-      i = close + 2;
-      open++;
-      continue;
-    }
-    return fail('unexpected input');
-  }
-  for (; open > 0; open--, i++) if (shape[i] !== ')') return fail('expected ")"');
-  if (i !== shape.length) return fail('trailing input');
-  return { ok: true, chain };
-}
+// The notation's reader lives beside its writer (src/message); re-exported for the report's users.
+export { parseShape, tokenLabel, type LayerToken, type ParsedShape } from '../message/shape.js';
 
 const SIGNATURE_TYPES: Record<string, string> = {
   domainSig: 'domain signature',
@@ -127,6 +70,20 @@ export function diffChains(a: readonly LayerToken[], b: readonly LayerToken[]): 
   return [da, db];
 }
 
+/** A line of text about a layer (a signer, a recipient) for its box, chosen by the view model. */
+export interface BoxLine {
+  text: string;
+  /** The full text, for the line's <title> tooltip (the drawn text may be cut to the box). */
+  tooltip: string;
+  /** One of the fixed classes line-ok, line-bad, line-warn, line-plain. */
+  cls: string;
+}
+
+export interface ShapeLine extends BoxLine {
+  x: number;
+  y: number;
+}
+
 export interface ShapeBox {
   x: number;
   y: number;
@@ -139,6 +96,8 @@ export interface ShapeBox {
   dy: number;
   title: string;
   detail: string;
+  /** Signers and recipients of the layer, below its detail line. */
+  lines: ShapeLine[];
   /** Full description, for the SVG <title> tooltip. */
   tooltip: string;
   cls: string;
@@ -160,50 +119,69 @@ const LAYER_CLASS: Record<LayerToken['kind'], string> = {
   detached: 'layer-opaque',
 };
 
+/** Title baseline, detail baseline and line spacing from a box's top edge. */
+const TITLE_Y = 16;
+const DETAIL_Y = 31;
+const ROW = 15;
+/** Least space a box's header takes above the next box, and least height of the innermost box. */
 const HEADER = 38;
-const PAD = 10;
 const INNER_H = 34;
-const MIN_W = 250;
+const PAD = 10;
+/** Width of the innermost box: room for a signer line such as "✓ example.org domain signer (RSA) · domainSig". */
+const MIN_W = 300;
 /** Beyond this many layers the rest is summarised in one box (the 64-layer messages stay legible). */
 export const MAX_DRAWN_LAYERS = 16;
-const DETAIL_MAX = 42;
+/** Average advance of the 11-12 px sans-serif text, to cut lines to the width of their box. */
+const CHAR_W = 6.6;
 /** Room for the stroke around the outermost box. */
 const EDGE = 2;
 
-const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, Math.max(0, n - 1))}…` : s);
 
 /**
  * Nested boxes for a chain, outermost first. `differs`: per layer, whether it has no counterpart on the
- * other side of an expected/actual pair (diffChains); those get the class `diff`.
+ * other side of an expected/actual pair (diffChains); those get the class `diff`. `lines`: per layer,
+ * the lines to print in its box (signers, recipients); `tooltips`: per layer, a fuller description.
  */
-export function layoutShape(chain: readonly LayerToken[], differs?: readonly boolean[]): ShapeDrawing {
-  let drawn: Array<{ t: LayerToken | undefined; title: string; detail: string; tooltip: string; depth: number }> = chain.map((t, depth) => {
+export function layoutShape(chain: readonly LayerToken[], differs?: readonly boolean[], lines?: ReadonlyArray<readonly BoxLine[] | undefined>, tooltips?: ReadonlyArray<string | undefined>): ShapeDrawing {
+  let drawn: Array<{ t: LayerToken | undefined; title: string; detail: string; tooltip: string; depth: number; lines: readonly BoxLine[] }> = chain.map((t, depth) => {
     const d = describeLayer(t);
-    return { t, ...d, tooltip: d.detail ? `${d.title}: ${d.detail}` : d.title, depth };
+    const own = d.detail ? `${d.title}: ${d.detail}` : d.title;
+    const more = tooltips?.[depth];
+    return { t, ...d, tooltip: more ? `${own}. ${more}` : own, depth, lines: lines?.[depth] ?? [] };
   });
   if (drawn.length > MAX_DRAWN_LAYERS) {
     const hidden = drawn.length - (MAX_DRAWN_LAYERS - 1);
-    drawn = [...drawn.slice(0, MAX_DRAWN_LAYERS - 1), { t: undefined, title: `… ${hidden} more layers`, detail: '', tooltip: `${hidden} inner layers not drawn`, depth: MAX_DRAWN_LAYERS - 1 }];
+    drawn = [...drawn.slice(0, MAX_DRAWN_LAYERS - 1), { t: undefined, title: `… ${hidden} more layers`, detail: '', tooltip: `${hidden} inner layers not drawn`, depth: MAX_DRAWN_LAYERS - 1, lines: [] }];
   }
   const n = Math.max(1, drawn.length);
-  // Box i sits HEADER below and PAD inside box i-1, and ends PAD below box i+1; the innermost is INNER_H high.
+  const rows = drawn.map((l) => (l.detail ? 1 : 0) + l.lines.length);
+  // Box i sits head[i] below and PAD inside box i-1, and ends PAD below box i+1; head[i] grows with its lines.
+  const head = rows.map((r, i) => (i === n - 1 ? Math.max(INNER_H, TITLE_Y + ROW * r + 3) : Math.max(HEADER, TITLE_Y + ROW * r + 7)));
+  const top: number[] = [];
+  for (let i = 0, y = EDGE; i < n; y += head[i]!, i++) top.push(y);
+  const heightOf = (i: number): number => head.slice(i, n - 1).reduce((h, x) => h + x + PAD, 0) + head[n - 1]!;
   const width = MIN_W + 2 * PAD * (n - 1) + 2 * EDGE;
-  const height = (n - 1) * (HEADER + PAD) + INNER_H + 2 * EDGE;
+  const height = heightOf(0) + 2 * EDGE;
   const boxes: ShapeBox[] = drawn.map((l, i) => {
     const x = EDGE + i * PAD;
-    const y = EDGE + i * HEADER;
+    const y = top[i]!;
+    const w = width - 2 * EDGE - 2 * i * PAD;
+    const chars = Math.floor((w - 16) / CHAR_W);
     const innermost = i === n - 1;
+    const first = l.detail ? 1 : 0;
     const cls = [l.t ? LAYER_CLASS[l.t.kind] : 'layer-opaque', l.t && differs?.[l.depth] ? 'diff' : ''].filter(Boolean).join(' ');
     return {
       x,
       y,
-      w: width - 2 * EDGE - 2 * i * PAD,
-      h: (n - 1 - i) * (HEADER + PAD) + INNER_H,
+      w,
+      h: heightOf(i),
       tx: x + 8,
-      ty: y + (innermost && !l.detail ? 22 : 16),
-      dy: y + 31,
-      title: l.title,
-      detail: clip(l.detail, DETAIL_MAX),
+      ty: y + (innermost && rows[i] === 0 ? 22 : TITLE_Y),
+      dy: y + DETAIL_Y,
+      title: clip(l.title, chars),
+      detail: clip(l.detail, chars),
+      lines: l.lines.map((line, k) => ({ ...line, text: clip(line.text, chars), x: x + 8, y: y + TITLE_Y + ROW * (first + k + 1) })),
       tooltip: l.tooltip,
       cls,
     };

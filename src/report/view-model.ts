@@ -9,14 +9,14 @@
  * hands you): they are only ever printed as text. CSS classes and anchors are chosen from fixed tables or
  * built from indexes, never from the input.
  */
-import type { CaseResult, CaseVerdict, Check } from '../harness/model.js';
-import { ROLES } from '../harness/model.js';
+import type { CaseResult, CaseVerdict, CertName, Check, CommandRun, ExpectedLayer, LayerDetail, LayerSigner, MessageLayers, OidRef } from '../harness/model.js';
+import { GATEWAY_ROLES, ROLES } from '../harness/model.js';
 import type { RunResults } from '../harness/run.js';
 import { itemText, type BaselineCheck, type BaselineItem } from './baseline.js';
 import type { Catalogue, CatalogueRequirement } from './catalogue.js';
 import { sectionUrl, specUrl } from './catalogue.js';
 import { countVerdicts, VERDICTS } from './results-file.js';
-import { diffChains, layoutShape, parseShape, type ShapeDrawing } from './shape.js';
+import { diffChains, layoutShape, parseShape, tokenLabel, type BoxLine, type LayerToken, type ShapeDrawing } from './shape.js';
 
 // ------------------------------------------------------------------ view types
 
@@ -124,6 +124,45 @@ export interface PassedCheckView {
   message: string;
 }
 
+/** A labelled value; `cls` is one of the fixed classes ok, bad, warn or empty. */
+export interface DetailRow {
+  label: string;
+  value: string;
+  cls: string;
+}
+
+export interface DetailGroup {
+  heading: string;
+  rows: DetailRow[];
+}
+
+/** One layer in the "Layers in detail" section: its ASN.1 fields, then one group per signer or recipient. */
+export interface LayerDetailView {
+  heading: string;
+  rows: DetailRow[];
+  groups: DetailGroup[];
+}
+
+export interface MessageDetailView {
+  heading: string;
+  note: string;
+  hasNote: boolean;
+  layers: LayerDetailView[];
+}
+
+/** One command the adapter ran (client role). */
+export interface CommandView {
+  step: string;
+  argv: string;
+  status: string;
+  statusCls: string;
+  duration: string;
+  stdout: string;
+  stderr: string;
+  hasStdout: boolean;
+  hasStderr: boolean;
+}
+
 export interface ReceivedView {
   n: number;
   bytes: number;
@@ -153,11 +192,16 @@ export interface CaseView {
   hasSmtp: boolean;
   smtp: MetaRow[];
   transcript: string;
+  hasCommands: boolean;
+  commands: CommandView[];
   hasReceived: boolean;
   received: ReceivedView[];
   receivedNote: string;
   hasShapes: boolean;
   shapes: ShapePanelView[];
+  /** Sent, expected and received messages layer by layer: OIDs with names, algorithms, attributes, sizes. */
+  hasDetails: boolean;
+  details: MessageDetailView[];
   failedChecks: FailedCheckView[];
   hasFailedChecks: boolean;
   passedChecks: PassedCheckView[];
@@ -345,27 +389,247 @@ export function coverage(catalogue: Catalogue, statuses: Map<string, ReqStatus>)
 
 // ------------------------------------------------------------------ cases
 
+// ------------------------------------------------------------------ layers: drawing and details
+
+/**
+ * A certificate's name for display: its CN, else its first SubjectAltName, else its subject (as the
+ * harness names signers, src/harness/evidence.ts displayName, which the report does not import: it reads
+ * results files and needs none of the engine).
+ */
+function certLabel(c: CertName): string {
+  return c.cn || c.sanUris[0] || c.sanDnsNames[0] || c.sanEmails[0] || c.subject;
+}
+
+const oidText = (o: OidRef): string => (o.name ? `${o.name} (${o.oid})` : o.oid);
+const oidList = (l: readonly OidRef[] | undefined, none = 'none'): string => (l?.length ? l.map(oidText).join(', ') : none);
+/** SignatureType values as the shapes name them: id-sti-domainSig -> domainSig. */
+const typeShort = (o: OidRef): string => (o.name ? o.name.replace(/^id-sti-/, '') : o.oid);
+
+function sanText(c: CertName): string {
+  const all = [...c.sanUris.map((u) => `URI:${u}`), ...c.sanDnsNames.map((d) => `DNS:${d}`), ...c.sanEmails.map((e) => `email:${e}`)];
+  return all.length ? all.join(', ') : 'none';
+}
+
+/** Lines per box: more go to the layer details below the drawing. */
+const MAX_BOX_SIGNERS = 3;
+const MAX_BOX_RECIPIENTS = 3;
+
+/** How a signer verified (src/domsec/verify.ts verdicts): a mark, a tone (the class ok, bad, warn or none) and words. */
+function signerStatus(s: LayerSigner): { mark: string; tone: string; words: string } {
+  const why = s.reasons?.length ? `: ${s.reasons.join(', ')}` : '';
+  if (s.verdict === 'pass') return { mark: '✓', tone: 'ok', words: 'verifies' };
+  if (s.verdict === 'policy') return { mark: '!', tone: 'warn', words: `verifies, but flagged${why}` };
+  if (s.verdict === 'fail') return { mark: '✗', tone: 'bad', words: `${s.valid === false ? 'signature does not verify' : 'signature verifies, the signer does not'}${why}` };
+  return { mark: '·', tone: '', words: 'not verified' };
+}
+
+const lineClass = (tone: string): string => (tone ? `line-${tone}` : 'line-plain');
+
+function recipientName(r: { certificates: CertName[]; rids: string[]; type: string }): string {
+  return r.certificates[0] ? certLabel(r.certificates[0]) : (r.rids[0] ?? r.type);
+}
+
+function more(n: number | undefined, what: string): BoxLine[] {
+  return n && n > 0 ? [{ text: `+ ${n} more ${what}`, tooltip: `${n} more ${what}: see the layers in detail`, cls: 'line-plain' }] : [];
+}
+
+/** The box lines of a layer of a message: its signers (name, SignatureType, verified or not) and recipients. */
+export function layerLines(l: LayerDetail): BoxLine[] {
+  if (l.error) return [{ text: 'not described', tooltip: l.error, cls: 'line-bad' }];
+  const signers = l.signers ?? [];
+  const recipients = l.recipients ?? [];
+  const out: BoxLine[] = signers.slice(0, MAX_BOX_SIGNERS).map((s) => {
+    const st = signerStatus(s);
+    // The box's detail line already says when a signer has no SignatureType.
+    const types = s.signatureTypes.map(typeShort).join(', ');
+    return { text: `${st.mark} ${s.name}${types ? ` · ${types}` : ''}`, tooltip: `signer ${s.name} (${s.sid}), SignatureType ${types || 'absent'}: ${st.words}`, cls: lineClass(st.tone) };
+  });
+  out.push(...more(signers.length - MAX_BOX_SIGNERS + (l.signersOmitted ?? 0), 'signers'));
+  for (const r of recipients.slice(0, MAX_BOX_RECIPIENTS)) {
+    const name = recipientName(r);
+    out.push({ text: `→ ${name}${r.used ? ' (opened)' : ''}`, tooltip: `RecipientInfo (${r.type}) for ${name}${r.rids.length ? `, ${r.rids.join('; ')}` : ''}${r.used ? ': the suite opened the layer with it' : ''}`, cls: 'line-plain' });
+  }
+  out.push(...more(recipients.length - MAX_BOX_RECIPIENTS + (l.recipientsOmitted ?? 0), 'recipients'));
+  return out;
+}
+
+/** The box lines of an expected layer: who must sign it, for whom it must be encrypted. */
+export function expectedLines(l: ExpectedLayer): BoxLine[] {
+  const out: BoxLine[] = l.signers.slice(0, MAX_BOX_SIGNERS).map((s) => {
+    const types = s.signatureTypes.map(typeShort).join(', ');
+    return { text: `${s.name}${types ? ` · ${types}` : ''}`, tooltip: `signer: ${s.name}, SignatureType ${types || 'absent'}`, cls: 'line-plain' };
+  });
+  out.push(...more(l.signers.length - MAX_BOX_SIGNERS, 'signers'));
+  for (const r of l.recipients.slice(0, MAX_BOX_RECIPIENTS)) out.push({ text: `→ ${r.name}`, tooltip: `encrypted for ${r.name}`, cls: 'line-plain' });
+  out.push(...more(l.recipients.length - MAX_BOX_RECIPIENTS, 'recipients'));
+  return out;
+}
+
+/**
+ * Per token of a drawn chain, the details that belong to it: layer i of the evidence describes token i
+ * (both come from the same layer chain), as long as their labels agree; a hand-edited file whose
+ * layers do not match its shape gets no lines rather than wrong ones.
+ */
+function alignLayers<T extends { label: string }>(chain: readonly LayerToken[], layers: readonly T[] | undefined): Array<T | undefined> {
+  return chain.map((t, i) => {
+    const l = layers?.[i];
+    return l && l.label === tokenLabel(t) ? l : undefined;
+  });
+}
+
+interface Side {
+  heading: string;
+  shape: string | undefined;
+  lines: (chain: readonly LayerToken[]) => Array<BoxLine[] | undefined>;
+  tooltips: (chain: readonly LayerToken[]) => Array<string | undefined>;
+}
+
 function shapePanels(c: CaseResult): ShapePanelView[] {
   const e = c.evidence;
   const actual = e.foundShape ?? e.received?.[0]?.shape;
-  const sides: Array<[string, string | undefined]> = [
-    ['Sent', e.sent?.shape],
-    ['Expected output', e.expectedShape],
-    ['Actual output', actual],
+  const none = () => [];
+  const ofLayers = (layers: MessageLayers | undefined) => (chain: readonly LayerToken[]) => alignLayers(chain, layers?.layers).map((l) => (l ? layerLines(l) : undefined));
+  const sides: Side[] = [
+    { heading: 'Sent', shape: e.sent?.shape, lines: ofLayers(e.sentLayers), tooltips: none },
+    {
+      heading: 'Expected output',
+      shape: e.expectedShape,
+      lines: (chain) => alignLayers(chain, e.expectedLayers).map((l) => (l ? expectedLines(l) : undefined)),
+      tooltips: (chain) => alignLayers(chain, e.expectedLayers).map((l) => (l ? `${l.origin === 'sent' ? 'Kept from the sent message' : 'Added by the gateway'}: ${l.note}` : undefined)),
+    },
+    { heading: 'Actual output', shape: actual, lines: ofLayers(e.received?.[0]?.layers), tooltips: none },
   ];
-  const parsed = sides.map(([heading, shape]) => ({ heading, shape, p: shape === undefined ? undefined : parseShape(shape) }));
+  const parsed = sides.map((side) => ({ side, p: side.shape === undefined ? undefined : parseShape(side.shape) }));
   const expected = parsed[1]!.p;
   const actualP = parsed[2]!.p;
   // Expected and actual are drawn against each other; the sent message stands alone.
   const marks = expected?.ok && actualP?.ok ? diffChains(expected.chain, actualP.chain) : undefined;
   return parsed
-    .filter((s) => s.shape !== undefined)
-    .map((s) => {
-      if (!s.p || !s.p.ok) return { heading: s.heading, shape: s.shape!, drawn: false, svg: { width: 0, height: 0, boxes: [] }, error: s.p && !s.p.ok ? s.p.error : '', differs: false };
-      const differs = s.heading === 'Expected output' ? marks?.[0] : s.heading === 'Actual output' ? marks?.[1] : undefined;
-      const svg = layoutShape(s.p.chain, differs);
-      return { heading: s.heading, shape: s.shape!, drawn: true, svg, error: '', differs: !!differs?.some(Boolean) };
+    .filter((s) => s.side.shape !== undefined)
+    .map(({ side, p }) => {
+      const heading = side.heading;
+      if (!p || !p.ok) return { heading, shape: side.shape!, drawn: false, svg: { width: 0, height: 0, boxes: [] }, error: p && !p.ok ? p.error : '', differs: false };
+      const differs = heading === 'Expected output' ? marks?.[0] : heading === 'Actual output' ? marks?.[1] : undefined;
+      const svg = layoutShape(p.chain, differs, side.lines(p.chain), side.tooltips(p.chain));
+      return { heading, shape: side.shape!, drawn: true, svg, error: '', differs: !!differs?.some(Boolean) };
     });
+}
+
+const KIND_TITLE: Record<string, string> = {
+  signedData: 'SignedData',
+  multipartSigned: 'multipart/signed (detached SignedData)',
+  emptySignature: 'SignedData without signers: the empty signature layer (N12)',
+  envelopedData: 'EnvelopedData',
+  authEnvelopedData: 'AuthEnvelopedData',
+  content: 'content',
+};
+
+const row = (label: string, value: string, cls = ''): DetailRow => ({ label, value, cls });
+
+function signerGroup(s: LayerSigner, i: number): DetailGroup {
+  const st = signerStatus(s);
+  const rows: DetailRow[] = [row('Verification', s.verdict ? `${s.verdict}: ${st.words}` : st.words, st.tone)];
+  if (s.valid !== undefined) rows.push(row('Signature value', s.valid ? 'verifies (RFC 5652 5.6)' : 'does not verify (RFC 5652 5.6)', s.valid ? 'ok' : 'bad'));
+  rows.push(row('SignatureType', oidList(s.signatureTypes, 'absent')));
+  rows.push(row('Signer identifier', s.sid));
+  if (s.certificate) {
+    rows.push(row('Certificate subject', s.certificate.subject));
+    rows.push(row('SubjectAltName', sanText(s.certificate)));
+  } else rows.push(row('Certificate', 'not in the message, nor in the suite\'s PKI'));
+  rows.push(row('Signature algorithm', oidText(s.signatureAlgorithm)));
+  rows.push(row('Digest algorithm', oidText(s.digestAlgorithm)));
+  rows.push(row('Signed attributes', oidList(s.signedAttributes)));
+  if (s.unsignedAttributes.length) rows.push(row('Unsigned attributes', oidList(s.unsignedAttributes)));
+  if (s.attributesOmitted) rows.push(row('Attributes not listed', String(s.attributesOmitted)));
+  if (s.mlExpansionHistoryEntries !== undefined) rows.push(row('mlExpansionHistory', plural(s.mlExpansionHistoryEntries, 'entry', 'entries')));
+  return { heading: `SignerInfo ${i + 1}: ${s.name}`, rows };
+}
+
+function layerDetailView(l: LayerDetail, i: number): LayerDetailView {
+  const rows: DetailRow[] = [row('Size', plural(l.bytes, 'byte'))];
+  if (l.mediaType !== undefined) rows.push(row('MIME type', l.mediaType));
+  if (l.contentType) rows.push(row(l.kind === 'envelopedData' || l.kind === 'authEnvelopedData' ? 'Encrypted content type' : 'eContentType', oidText(l.contentType)));
+  if (l.cmsNested) rows.push(row('Nesting', 'plain CMS, no MIME between the layers (RFC 5652 5.2)'));
+  if (l.digestAlgorithms) rows.push(row('Digest algorithms', oidList(l.digestAlgorithms)));
+  if (l.certificates !== undefined) rows.push(row('Certificates carried', String(l.certificates)));
+  if (l.contentEncryptionAlgorithm) rows.push(row('Content encryption', oidText(l.contentEncryptionAlgorithm)));
+  if (l.originatorCertificates) rows.push(row('OriginatorInfo certificates (N13)', l.originatorCertificates.length ? l.originatorCertificates.map((c) => `${certLabel(c)} [${sanText(c)}]`).join('; ') : 'none'));
+  if (l.opened !== undefined) rows.push(row('Opened by the suite', l.opened ? 'yes' : `no: ${l.notOpened ?? 'no key'}`, l.opened ? '' : 'warn'));
+  if (l.signers && l.signers.length === 0 && !l.signersOmitted) rows.push(row('SignerInfos', 'none'));
+  if (l.signersOmitted) rows.push(row('SignerInfos not described', String(l.signersOmitted)));
+  if (l.recipientsOmitted) rows.push(row('RecipientInfos not described', String(l.recipientsOmitted)));
+  if (l.error) rows.push(row('Not described', l.error, 'bad'));
+  const groups = [
+    ...(l.signers ?? []).map(signerGroup),
+    ...(l.recipients ?? []).map((r, k): DetailGroup => ({
+      heading: `RecipientInfo ${k + 1} (${r.type}): ${recipientName(r)}`,
+      rows: [
+        row('Recipient identifier', r.rids.join('; ') || 'none'),
+        row('Key encryption', oidText(r.keyEncryptionAlgorithm)),
+        row('Certificate', r.certificates.length ? r.certificates.map((c) => `${c.subject} [${sanText(c)}]`).join('; ') : 'none of the suite\'s certificates'),
+        ...(r.used ? [row('Opened with it', 'yes', 'ok')] : []),
+      ],
+    })),
+  ];
+  return { heading: `${i + 1}. ${KIND_TITLE[l.kind] ?? l.kind} ${l.label}`, rows, groups };
+}
+
+function messageDetails(heading: string, m: MessageLayers): MessageDetailView {
+  const notes = [m.error ? `Not described: ${m.error}` : '', m.omitted ? `${plural(m.omitted, 'inner layer')} not described.` : ''].filter(Boolean);
+  return { heading, note: notes.join(' '), hasNote: notes.length > 0, layers: m.layers.map(layerDetailView) };
+}
+
+function expectedDetails(layers: readonly ExpectedLayer[]): MessageDetailView {
+  return {
+    heading: 'Expected output',
+    note: 'What a conforming gateway relays for this case, layer by layer.',
+    hasNote: true,
+    layers: layers.map((l, i) => ({
+      heading: `${i + 1}. ${KIND_TITLE[l.kind] ?? l.kind} ${l.label}`,
+      rows: [
+        row('Origin', l.origin === 'sent' ? `kept from the sent message (its layer ${(l.sentDepth ?? 0) + 1})` : 'added by the gateway'),
+        row('Must be', l.note),
+        ...l.signers.map((s) => row('Signer', `${s.name}; SignatureType ${oidList(s.signatureTypes, 'absent')}`)),
+        ...l.recipients.map((r) => row('Encrypted for', r.name)),
+      ],
+      groups: [],
+    })),
+  };
+}
+
+function caseDetails(c: CaseResult): MessageDetailView[] {
+  const e = c.evidence;
+  return [
+    ...(e.sentLayers ? [messageDetails('Sent', e.sentLayers)] : []),
+    ...(e.expectedLayers?.length ? [expectedDetails(e.expectedLayers)] : []),
+    ...(e.received ?? []).flatMap((m, i) => (m.layers ? [messageDetails(`Came back: message ${i + 1}`, m.layers)] : [])),
+  ];
+}
+
+/** An argument as a POSIX shell would need it quoted, so that the command line can be copied and re-run. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function commandView(r: CommandRun): CommandView {
+  // As the adapter reports them (src/adapter/spawn.ts, JUnit in src/harness/results.ts): a time-out kills the process group.
+  const status = r.timedOut
+    ? { status: 'timed out, process group killed', statusCls: 'v-error' }
+    : r.signal
+      ? { status: `killed by ${r.signal}`, statusCls: 'v-error' }
+      : r.exitCode === null
+        ? { status: 'not started', statusCls: 'v-error' }
+        : { status: `exit status ${r.exitCode}`, statusCls: r.exitCode === 0 ? 'v-pass' : 'v-warn' };
+  return {
+    step: r.step,
+    argv: r.argv.map(shellQuote).join(' '),
+    ...status,
+    duration: duration(r.durationMs),
+    stdout: r.stdoutTail,
+    stderr: r.stderrTail,
+    hasStdout: r.stdoutTail.length > 0,
+    hasStderr: r.stderrTail.length > 0,
+  };
 }
 
 function failedCheck(k: Check, catalogue: Map<string, CatalogueRequirement>, spec: string): FailedCheckView {
@@ -406,6 +670,8 @@ function baselineNote(item: BaselineItem | undefined, kind: string): { text: str
 function caseView(c: CaseResult, index: number, catalogue: Map<string, CatalogueRequirement>, spec: string, baseline: Map<string, { item: BaselineItem; kind: string }>): CaseView {
   const e = c.evidence;
   const shapes = shapePanels(c);
+  const details = caseDetails(c);
+  const commands = (e.command ?? []).map(commandView);
   const failed = c.checks.filter((k) => !k.ok);
   const passed = c.checks.filter((k) => k.ok);
   const b = baseline.get(c.id);
@@ -420,7 +686,7 @@ function caseView(c: CaseResult, index: number, catalogue: Map<string, Catalogue
     error: m.error ?? '',
   }));
   let receivedNote = '';
-  if (!received.length && c.verdict !== 'SKIP') receivedNote = e.smtp ? 'Nothing was relayed or delivered for this case.' : 'The case did not reach the gateway.';
+  if (!received.length && c.verdict !== 'SKIP') receivedNote = e.smtp ? 'Nothing was relayed or delivered for this case.' : commands.length ? 'The implementation wrote no output for this case.' : 'The case did not reach the gateway.';
   return {
     n: index + 1,
     anchor: caseAnchor(index),
@@ -454,11 +720,15 @@ function caseView(c: CaseResult, index: number, catalogue: Map<string, Catalogue
         ]
       : [],
     transcript: (e.smtp?.transcript ?? []).join('\n'),
+    hasCommands: commands.length > 0,
+    commands,
     hasReceived: received.length > 0,
     received,
     receivedNote,
     hasShapes: shapes.length > 0,
     shapes,
+    hasDetails: details.length > 0,
+    details,
     failedChecks: failed.map((k) => failedCheck(k, catalogue, spec)),
     hasFailedChecks: failed.length > 0,
     passedChecks: passed.map((k) => ({ requirement: k.requirement, message: k.message })),
@@ -524,7 +794,12 @@ export function buildReportView(results: RunResults, opts: ViewOptions): ReportV
     return requirementRow(id, undefined, results, spec, anchors, worst(cases.map((c) => verdictFor(c, id))) ?? 'NONE');
   });
 
-  const roleNames = [...ROLES, ...new Set(results.cases.map((c) => c.role).filter((r) => !ROLES.includes(r)))];
+  // As in the JUnit output (src/harness/results.ts): every gateway role is listed (a role no case tested
+  // says so) unless the run tested a client only; `client`, and any role of a hand-edited file, only
+  // when cases of it ran.
+  const present = new Set<string>(results.cases.map((c) => c.role));
+  const clientRun = results.cases.length > 0 && results.cases.every((c) => c.role === 'client');
+  const roleNames = [...ROLES.filter((r) => (GATEWAY_ROLES.includes(r) && !clientRun) || present.has(r)), ...[...present].filter((r) => !(ROLES as readonly string[]).includes(r))];
   const roles = roleNames.map((role) => {
     const cases = results.cases.filter((c) => c.role === role);
     return { role, ...roleVerdict(cases), counts: countsLine(cases) };

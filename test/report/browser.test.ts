@@ -2,7 +2,8 @@
  * The HTML report in a real browser: Debian's Chromium (/usr/bin/chromium, installed by
  * .ci/install-chromium.sh; never a browser download), driven by playwright-core. A live run with failures
  * is rendered and opened: no console errors and no network requests, the summary counts match
- * results.json, filtering by verdict works (and a link to a filtered-out case brings it back), it is
+ * results.json, a failing case draws its signers and recipients inside their layers and lists its layers
+ * in detail, filtering by verdict works (and a link to a filtered-out case brings it back), it is
  * readable without script, at phone width and in print; a report full of hostile strings runs nothing.
  *
  * Artifacts (kept after the run, git-ignored): reports/out/test-artifacts/browser/ holds results.json,
@@ -126,6 +127,46 @@ describe('the HTML report in Chromium', () => {
     expect(w.errors).toEqual([]);
     expect(w.requests).toEqual([pathToFileURL(reportFile).href]);
     expect(w.dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('a failing case draws its signers and recipients inside their layers, and shows every layer in detail', async () => {
+    const w = await open(ctx, reportFile);
+    const { page } = w;
+    // The sample gateway delivers a case (d) message still encrypted (test/report/sample-run.ts).
+    const i = results.cases.findIndex((c) => c.id === 'domsec::verifier::case-d-decrypt-then-verify');
+    expect(results.cases[i]!.verdict).toBe('FAIL');
+    const article = page.locator(`#case-${i + 1}`);
+    // The drawn text of each line: its text nodes, not its <title> tooltip.
+    type Node = { nodeType: number; textContent: string | null };
+    const lines = await article.locator('svg.layers text.line').evaluateAll((els) => els.map((e) => Array.from((e as unknown as { childNodes: ArrayLike<Node> }).childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('')));
+    expect(lines).toContain('→ example.org DCA encryption (RSA) (opened)');
+    expect(lines).toContain('✓ example.test domain signer (RSA) · domainSig');
+    expect(lines).toContain('✓ alice@example.test');
+    // Verified signers are drawn in the report's PASS colour (--pass, #1a7f37).
+    const fill = await article.locator('svg.layers text.line-ok').first().evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { fill: string } }).getComputedStyle(e).fill);
+    expect(fill).toBe('rgb(26, 127, 55)');
+    expect(await article.locator('.message-details').count()).toBe(2);
+    expect(await article.locator('.message-details dt', { hasText: 'OriginatorInfo certificates (N13)' }).count()).toBe(2);
+    await article.locator('.details').scrollIntoViewIfNeeded();
+    await article.screenshot({ path: join(ARTIFACTS, 'report-failed-case-layers.png') });
+    // Every line of every drawing lies inside the box of its layer, as the browser lays the text out.
+    const outside = await page.evaluate(() => {
+      type Box = { x: number; y: number; width: number; height: number };
+      type El = { getBBox(): Box; textContent: string | null; querySelector(s: string): El; querySelectorAll(s: string): ArrayLike<El> };
+      const doc = (globalThis as unknown as { document: El }).document;
+      const bad: string[] = [];
+      for (const g of Array.from(doc.querySelectorAll('svg.layers g'))) {
+        const r = g.querySelector(':scope > rect').getBBox();
+        for (const t of Array.from(g.querySelectorAll(':scope > text'))) {
+          const b = t.getBBox();
+          if (b.x < r.x || b.x + b.width > r.x + r.width || b.y < r.y || b.y + b.height > r.y + r.height) bad.push(t.textContent ?? '');
+        }
+      }
+      return bad;
+    });
+    expect(outside).toEqual([]);
+    expect(w.errors).toEqual([]);
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 /**
  * Everything a gateway or a results file controls is printed as text: hostile strings go through the
- * whole report (in memory, and from a live run whose gateway answers with markup) and come out escaped;
+ * whole report (in memory, from a live run whose gateway answers with markup, and in the names of a
+ * certificate the gateway uses, through grading into the layer drawing and details) and come out escaped;
  * the only script is the report's own, and nothing can load from the network. Terminal output is
  * stripped of control sequences. (The browser test opens a hostile report too and checks nothing ran.)
  */
@@ -14,7 +15,15 @@ import { checkAgainstBaseline, parseBaseline } from '../../src/report/baseline.j
 import { formatBaselineCheck, formatComparison, progressBar, progressLine, printable } from '../../src/report/text.js';
 import { domainSignerCases } from '../../suites/domain-signer.js';
 import { sample } from './fixture.js';
-import { hostilize, hostilizeText, PAYLOADS } from './hostile.js';
+import { hostileCertificate, hostilize, hostilizeText, PAYLOADS } from './hostile.js';
+import { grade } from '../../src/harness/grade.js';
+import { signedLayer, envelopeLayer } from '../../src/message/build.js';
+import { validateResults } from '../../src/report/results-file.js';
+import { RESULTS_FORMAT } from '../../src/harness/results.js';
+import { inboundVerifierCases } from '../../suites/inbound.js';
+import type { CapturedMessage } from '../../src/smtp/sink.js';
+import { testPki } from '../helpers/pki.js';
+import { fixture, VALIDATION_TIME } from '../helpers/messages.js';
 import { sampleSetup, type SampleSetup } from './sample-run.js';
 
 /** Payloads that HTML escaping must change (all but the terminal one, which has no markup characters). */
@@ -46,6 +55,43 @@ describe('hostile strings are escaped in the HTML report', () => {
     const html = renderReport(r, { baseline: checkAgainstBaseline(r, b) });
     expectInert(html);
     for (const p of MARKUP) expect(html.includes(p), p).toBe(false);
+  });
+
+  it('hostile text that keeps the schema\'s enumerations is still valid results', () => {
+    const r = hostilizeText(sample());
+    expect(() => validateResults({ format: RESULTS_FORMAT, ...r }, 'hostile.json')).not.toThrow();
+    // Hostile text reached the layer details too.
+    expect(r.cases.some((c) => c.evidence.sentLayers?.layers.some((l) => l.signers?.some((s) => s.name.includes('<'))))).toBe(true);
+  });
+
+  it('in certificate names a gateway chooses: the layer drawing and the layer details of a graded case', async () => {
+    const pki = await testPki();
+    const hostile = await hostileCertificate();
+    // Signed with the hostile certificate, encrypted for it (so the suite opens it and names the recipient), with it in originatorInfo.
+    const signed = signedLayer(fixture('messages/plain-content.txt'), { signers: [hostile], signingTime: VALIDATION_TIME });
+    const message = envelopeLayer(signed, { recipients: [{ certDer: hostile.certDer }], originatorCertificates: [hostile.certDer], headers: [['From', 'alice@example.test']] });
+    const decl = inboundVerifierCases[0]!;
+    const captured = { mailFrom: 'alice@example.test', rcptTo: ['case-1.x@example.org'], raw: message, receivedAt: 0, remoteAddress: '127.0.0.1' } as CapturedMessage;
+    const graded = grade(decl, message, { accepted: true, response: '250 ok', attempts: 1, transcript: [] }, [captured], {
+      local: 'example.org', policy: 'noEncrypt', trustAnchors: [pki.ca.certDer], validationTime: VALIDATION_TIME, keys: [hostile], flag: { method: 'authentication-results' },
+    });
+    const names = graded.evidence.sentLayers!.layers;
+    expect(names[0]!.recipients![0]!.certificates[0]!.cn).toBe(`CN ${PAYLOADS[0]}`);
+    expect(names[1]!.signers![0]!.certificate!.sanUris).toEqual([`submit://${PAYLOADS[4]}`]);
+    const r = sample();
+    const c = r.cases.find((x) => x.id === 'domsec::section5::example-2')!;
+    c.evidence = { ...c.evidence, sentLayers: graded.evidence.sentLayers!, received: graded.evidence.received!, foundShape: graded.evidence.received![0]!.shape };
+    c.evidence.sent!.shape = graded.evidence.received![0]!.shape;
+    const html = renderReport(r);
+    expectInert(html);
+    const at = html.indexOf(`id="case-${r.cases.indexOf(c) + 1}"`);
+    const article = html.slice(at, html.indexOf('</article>', at));
+    // Each hostile name reached the case (drawing or details), escaped, and nowhere raw.
+    for (const p of hostile.payloads) {
+      expect(html.includes(p), `raw ${p}`).toBe(false);
+      expect(article.includes(Handlebars.escapeExpression(p)), `escaped ${p}`).toBe(true);
+    }
+    expect(article).toContain(`→ CN ${Handlebars.escapeExpression(PAYLOADS[0])} (opened)`);
   });
 
   it('the Content-Security-Policy allows no network and only the report\'s own script', () => {

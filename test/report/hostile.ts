@@ -1,8 +1,11 @@
 /**
  * Hostile strings for escaping tests: markup for every context the report prints into (element text,
  * attribute values, SVG text, <title>, <style>), a template injection, text that only looks escaped, and
- * terminal control sequences.
+ * terminal control sequences; and a certificate named with them.
  */
+import 'reflect-metadata';
+import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import type { RunResults } from '../../src/harness/run.js';
 
 export const PAYLOADS = [
@@ -33,20 +36,50 @@ export function hostilize<T>(value: T): T {
   return walk(value) as T;
 }
 
+/** Fields the schema restricts to fixed values or formats (enumerations, date-times), wherever they occur. */
+const ENUMERATED = new Set(['verdict', 'role', 'strength', 'policy', 'startedAt', 'finishedAt', 'failure', 'kind', 'origin', 'type']);
+
 /** Hostile text in the free-text fields only: results that still validate against the schema. */
 export function hostilizeText(r: RunResults): RunResults {
   const h = hostilize(r);
   // Put the enumerated fields back, so that the file passes schema validation (domsec report checks it).
-  h.meta.policy = r.meta.policy;
-  h.meta.startedAt = r.meta.startedAt;
-  h.meta.finishedAt = r.meta.finishedAt;
-  h.cases.forEach((c, i) => {
-    const o = r.cases[i]!;
-    c.verdict = o.verdict;
-    c.role = o.role;
-    c.strength = o.strength;
-    c.checks.forEach((k, j) => (k.strength = o.checks[j]!.strength));
-    if (c.evidence.smtp && o.evidence.smtp?.failure) c.evidence.smtp.failure = o.evidence.smtp.failure;
-  });
+  const restore = (orig: unknown, host: unknown): void => {
+    if (Array.isArray(orig) && Array.isArray(host)) return orig.forEach((o, i) => restore(o, host[i]));
+    if (!orig || typeof orig !== 'object' || !host || typeof host !== 'object') return;
+    for (const [k, v] of Object.entries(orig)) {
+      if (ENUMERATED.has(k) && typeof v === 'string') (host as Record<string, unknown>)[k] = v;
+      else restore(v, (host as Record<string, unknown>)[k]);
+    }
+  };
+  restore(r, h);
   return h;
+}
+
+/**
+ * A certificate (self-signed, P-256, so it can sign and be encrypted for with ECDH) whose names are
+ * markup: CN, O, and SubjectAltName URI, dNSName and rfc822Name. A gateway chooses the certificates in
+ * what it relays, so their names reach the report's drawing and layer details.
+ */
+export async function hostileCertificate(): Promise<{ certDer: Buffer; key: KeyObject; payloads: string[] }> {
+  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: [{ '2.5.4.3': [`CN ${PAYLOADS[0]}`] }, { '2.5.4.10': [PAYLOADS[3]] }],
+    notBefore: new Date('2026-01-01T00:00:00Z'),
+    notAfter: new Date('2027-01-01T00:00:00Z'),
+    keys: {
+      privateKey: (await webcrypto.subtle.importKey('pkcs8', keys.privateKey.export({ type: 'pkcs8', format: 'der' }), alg, false, ['sign'])) as never,
+      publicKey: (await webcrypto.subtle.importKey('spki', keys.publicKey.export({ type: 'spki', format: 'der' }), alg, true, ['verify'])) as never,
+    },
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'url', value: `submit://${PAYLOADS[4]}` },
+        { type: 'dns', value: PAYLOADS[1] },
+        { type: 'email', value: `${PAYLOADS[2]}@example.org` },
+      ]),
+    ],
+  });
+  return { certDer: Buffer.from(cert.rawData), key: keys.privateKey, payloads: [PAYLOADS[0], PAYLOADS[1], PAYLOADS[2], PAYLOADS[4]] };
 }

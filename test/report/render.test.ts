@@ -80,6 +80,34 @@ describe('rendering', () => {
   });
 });
 
+describe('layers in the report', () => {
+  it('the drawing names signers and recipients, and every message is shown in detail', () => {
+    const r = sample();
+    const html = renderReport(r, { generatedAt: '2026-03-02T00:00:00Z' });
+    const i = r.cases.findIndex((c) => c.id === 'domsec::verifier::case-d-decrypt-then-verify');
+    const article = html.slice(html.indexOf(`id="case-${i + 1}"`), html.indexOf(`id="case-${i + 2}"`));
+    expect(article).toMatch(/<text class="line line-plain" x="\d+" y="\d+"><title>RecipientInfo \(ktri\) for example\.org DCA encryption \(RSA\), [^<]*<\/title>→ example\.org DCA encryption \(RSA\) \(opened\)<\/text>/);
+    expect(article).toMatch(/<text class="line line-ok" x="\d+" y="\d+"><title>signer example\.test domain signer \(RSA\) \([^)]*\), SignatureType domainSig: verifies<\/title>✓ example\.test domain signer \(RSA\) · domainSig<\/text>/);
+    expect(article).toContain('<h4>Layers in detail (ASN.1)</h4>');
+    expect(article).toContain('<dt>SignatureType</dt><dd class="">id-sti-domainSig (1.2.840.113549.1.9.16.9.2)</dd>');
+    expect(article).toContain('<dt>OriginatorInfo certificates (N13)</dt>');
+    expect(article).toContain('<p class="group-heading">RecipientInfo 1 (ktri): example.org DCA encryption (RSA)</p>');
+  });
+
+  it('a client case shows the commands it ran', () => {
+    const r = sample();
+    const c = r.cases[0]!;
+    c.role = 'client';
+    c.evidence = { command: [{ step: 'sign as alice', argv: ['acme', '--sign', 'a b'], exitCode: 2, timedOut: false, stdoutTail: '', stderrTail: 'no key', durationMs: 40 }] };
+    const html = renderReport(r);
+    expect(html).toContain('<h4>Commands run</h4>');
+    expect(html).toContain('<span class="badge v-warn">exit status 2</span> sign as alice');
+    expect(html).toContain("<pre class=\"argv\">acme --sign &#x27;a b&#x27;</pre>");
+    expect(html).toContain('<pre>no key</pre>');
+    expect(html).toContain('<tr data-role-row><th scope="row">client</th>');
+  });
+});
+
 describe('domsec report RESULTS.json --html OUT', () => {
   it('renders a results file, with a baseline; refuses what is not results (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'domsec-render-'));

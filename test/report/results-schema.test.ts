@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CaptureSink } from '../../src/smtp/sink.js';
 import { runSuite } from '../../src/harness/run.js';
 import { RESULTS_FORMAT, writeResults } from '../../src/harness/results.js';
@@ -41,6 +41,11 @@ describe('the results schema', () => {
         const r = await runSuite({ profile: setup.profile(sink.port, gw.port), cases: domainSignerCases, suiteVersion: 'test', sink });
         const files = writeResults(join(setup.dir, 'out'), r);
         expect(new Set(r.cases.map((c) => c.verdict))).toEqual(new Set(['PASS', 'SKIP', 'ERROR']));
+        // The layer evidence is in what was validated: sent, expected and received layers with signers.
+        const signed = r.cases.find((c) => c.id === 'domsec::signer::originator-signed')!.evidence;
+        expect(signed.sentLayers?.layers.length).toBeGreaterThan(1);
+        expect(signed.expectedLayers?.length).toBeGreaterThan(1);
+        expect(signed.received?.[0]?.layers?.layers[0]?.signers?.[0]?.verdict).toBe('pass');
         expect(readResults(files.json)).toEqual(JSON.parse(JSON.stringify(r)));
       } finally {
         await gw.close();
@@ -59,9 +64,28 @@ describe('the results schema', () => {
     expect(bad((d) => delete (d.cases[1] as Partial<typeof d.cases[1]>).evidence)).toThrow(/\/cases\/1 must have required property 'evidence'/);
     expect(bad((d) => ((d.meta as { extra?: number }).extra = 1))).toThrow(/\/meta must NOT have additional properties \(extra\)/);
     expect(bad((d) => (d.meta.startedAt = 'yesterday'))).toThrow(/\/meta\/startedAt must match format "date-time"/);
+    const layered = base.cases.findIndex((c) => c.evidence.sentLayers?.layers.length);
+    expect(bad((d) => ((d.cases[layered]!.evidence.sentLayers!.layers[0] as { kind: string }).kind = 'mystery'))).toThrow(new RegExp(`/cases/${layered}/evidence/sentLayers/layers/0/kind must be equal to one of the allowed values`));
     expect(bad((d) => (d.cases[1]!.id = d.cases[0]!.id))).toThrow(/appears twice/);
     expect(bad((d) => (d.format = 'domsec-results/2' as typeof RESULTS_FORMAT))).toThrow(/not domsec-results\/1 results \(format "domsec-results\/2"\)/);
     expect(() => validateResults([], 'r.json')).toThrow(/format missing/);
+  });
+
+  it('stays compatible within version 1: a file written before the layer details still validates', () => {
+    const old = join(dirname(SAMPLE_FILE), 'results-v1-shapes-only.json');
+    const d = JSON.parse(readFileSync(old, 'utf8'));
+    expect(d.cases.some((c: { evidence: object }) => 'sentLayers' in c.evidence)).toBe(false);
+    expect(() => validateResults(d, old)).not.toThrow();
+  });
+
+  it('accepts the client role with its commands, and the tls transport failure', () => {
+    const d = { format: RESULTS_FORMAT, ...sample() };
+    d.cases[0]!.role = 'client';
+    d.cases[0]!.evidence = { command: [{ step: 'sign', argv: ['x', '--sign'], exitCode: null, signal: 'SIGTERM', timedOut: true, stdoutTail: '', stderrTail: 'slow', durationMs: 30_000 }] };
+    d.cases[1]!.evidence.smtp = { accepted: false, response: 'STARTTLS failed', attempts: 1, transcript: [], failure: 'tls' };
+    expect(() => validateResults(d, 'r.json')).not.toThrow();
+    (d.cases[0]!.evidence.command![0] as { exitCode: unknown }).exitCode = '0';
+    expect(() => validateResults(d, 'r.json')).toThrow(/\/cases\/0\/evidence\/command\/0\/exitCode must be integer/);
   });
 
   it('the sample fixture validates and is current with the suites', () => {

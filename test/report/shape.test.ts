@@ -1,70 +1,16 @@
 /**
- * Layer shapes: the strings the harness records parse back into chains (every shape in the sample run),
- * malformed ones are refused with a reason instead of being drawn wrongly, and the drawing nests boxes
- * inside each other, marking only the layers without a counterpart.
+ * Layer drawings: boxes nest inside each other, marking only the layers without a counterpart, with the
+ * signers and recipients of each layer on lines inside its box. (Parsing the shape strings is tested in
+ * test/message/shape.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { diffChains, layoutShape, parseShape, MAX_DRAWN_LAYERS, type LayerToken } from '../../src/report/shape.js';
-import { sample } from './fixture.js';
 
 const chain = (s: string): LayerToken[] => {
   const p = parseShape(s);
   if (!p.ok) throw new Error(p.error);
   return p.chain;
 };
-
-/** Back to the harness's notation, to prove the parse loses nothing. */
-function unparse(c: LayerToken[]): string {
-  const [t, ...rest] = c;
-  if (!t) return '';
-  switch (t.kind) {
-    case 'S':
-    case 'M':
-      return `${t.kind}[${t.labels.join(',')}](${unparse(rest)})`;
-    case 'E':
-    case 'A':
-      return `${t.kind}(${unparse(rest)})`;
-    case 'data':
-      return 'data';
-    case 'unopened':
-      return '?';
-    case 'detached':
-      return 'detached';
-  }
-}
-
-describe('parseShape', () => {
-  it('parses every shape of the sample run and prints it back unchanged', () => {
-    const shapes = sample().cases.flatMap((c) => [c.evidence.sent?.shape, c.evidence.expectedShape, c.evidence.foundShape, ...(c.evidence.received ?? []).map((m) => m.shape)]).filter((s): s is string => !!s);
-    expect(shapes.length).toBeGreaterThan(40);
-    for (const s of new Set(shapes)) expect(unparse(chain(s)), s).toBe(s);
-  });
-
-  it('reads signature types, empty layers, mlExpansionHistory, unopened envelopes and detached content', () => {
-    expect(chain('S[domainSig](E(S[-](data)))')).toEqual([{ kind: 'S', labels: ['domainSig'] }, { kind: 'E' }, { kind: 'S', labels: ['-'] }, { kind: 'data' }]);
-    expect(chain('S[domainSig,ml](S[empty](data))')[0]).toEqual({ kind: 'S', labels: ['domainSig', 'ml'] });
-    expect(chain('A(?)')).toEqual([{ kind: 'A' }, { kind: 'unopened' }]);
-    expect(chain('M[originatorSig](detached)')).toEqual([{ kind: 'M', labels: ['originatorSig'] }, { kind: 'detached' }]);
-    expect(chain('S[1.2.3.4](data)')[0]).toEqual({ kind: 'S', labels: ['1.2.3.4'] });
-  });
-
-  it('refuses what is not a shape, saying why', () => {
-    for (const bad of ['', 'S[domainSig](data', 'S[domainSig](data))', 'X(data)', 'S[domainSig]data', 'E(data', 'data trailing', 'S[unclosed(data)', '<script>']) {
-      const p = parseShape(bad);
-      expect(p.ok, bad).toBe(false);
-      if (!p.ok) expect(p.error).toMatch(/not a layer shape/);
-    }
-    const u = parseShape('(unparseable)');
-    expect(u.ok).toBe(false);
-    if (!u.ok) expect(u.error).toMatch(/could not parse/);
-  });
-
-  it('parses 64 layers and refuses absurd depth', () => {
-    const deep = `${'S[-]('.repeat(64)}data${')'.repeat(64)}`;
-    expect(chain(deep)).toHaveLength(65);
-    expect(parseShape(`${'E('.repeat(1000)}data${')'.repeat(1000)}`).ok).toBe(false);
-  });
-});
 
 describe('diffChains', () => {
   it('marks only the missing outer domain signature, not the layers below it', () => {
@@ -106,6 +52,38 @@ describe('layoutShape', () => {
   it('classes layers by kind and marks differing ones', () => {
     const d = layoutShape(chain('S[domainSig](A(?))'), [true, false, false]);
     expect(d.boxes.map((b) => b.cls)).toEqual(['layer-signed diff', 'layer-enveloped layer-auth', 'layer-opaque']);
+  });
+
+  it('prints each layer\'s lines inside its box, above the box it contains, cut to the box', () => {
+    const line = (text: string, cls = 'line-plain') => ({ text, tooltip: `full: ${text}`, cls });
+    const c = chain('E(S[domainSig](S[-](data)))');
+    const lines = [[line('→ example.org DCA encryption (RSA) (opened)')], [line('✓ example.org domain signer (RSA) · domainSig', 'line-ok'), line(`✗ ${'x'.repeat(200)}`, 'line-bad')], [line('✓ alice@example.org', 'line-ok')], undefined];
+    const d = layoutShape(c, undefined, lines, ['kept', undefined, undefined, undefined]);
+    const plain = layoutShape(c);
+    // One 15 px row per line, except that the EnvelopedData box has no detail line: its one line takes that row.
+    expect(d.height).toBe(plain.height + 3 * 15);
+    expect(d.width).toBe(plain.width);
+    expect(d.boxes[0]!.tooltip).toBe('EnvelopedData. kept');
+    expect(d.boxes.map((b) => b.lines.length)).toEqual([1, 2, 1, 0]);
+    for (const [i, b] of d.boxes.entries()) {
+      const inner = d.boxes[i + 1];
+      const rows = [b.ty, ...(b.detail ? [b.dy] : []), ...b.lines.map((l) => l.y)];
+      // Baselines go down the box in order, every one above the top of the box inside it.
+      expect([...rows].sort((x, y) => x - y)).toEqual(rows);
+      for (const y of rows) {
+        expect(y).toBeGreaterThan(b.y);
+        expect(y).toBeLessThan(inner ? inner.y : b.y + b.h);
+      }
+      for (const l of b.lines) {
+        expect(l.x).toBe(b.tx);
+        // Cut to the box at about 6.6 px a character, with 8 px of margin on each side.
+        expect(l.text.length * 6.6).toBeLessThanOrEqual(b.w - 16);
+      }
+      if (inner) expect(inner.y + inner.h).toBeLessThan(b.y + b.h);
+    }
+    expect(d.boxes[1]!.lines[1]!.text.endsWith('…')).toBe(true);
+    expect(d.boxes[1]!.lines[1]!.tooltip).toBe(`full: ✗ ${'x'.repeat(200)}`);
+    expect(d.boxes[1]!.lines.map((l) => l.cls)).toEqual(['line-ok', 'line-bad']);
   });
 
   it(`draws at most ${MAX_DRAWN_LAYERS} boxes and says how many more there are`, () => {

@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseResult } from '../../src/harness/model.js';
 import type { RunResults } from '../../src/harness/run.js';
-import { buildReportView, roleVerdict, verdictFor } from '../../src/report/view-model.js';
+import { buildReportView, layerLines, roleVerdict, shellQuote, verdictFor } from '../../src/report/view-model.js';
+import { validateResults } from '../../src/report/results-file.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadCatalogue, type Catalogue } from '../../src/report/catalogue.js';
 import { checkAgainstBaseline, parseBaseline } from '../../src/report/baseline.js';
 import { sample } from './fixture.js';
@@ -56,6 +59,14 @@ describe('summary', () => {
     expect(role('inbound-dca').verdict.label).toBe('NOT TESTED');
     expect(role('inbound-dca').explanation).toMatch(/skipped/);
     expect(role('inbound-verifier').counts).toMatch(/PASS.*FAIL.*WARN/);
+  });
+
+  it('lists the client role only when the run has client cases', () => {
+    const v = view(runOf([caseOf({ verdict: 'PASS' }), caseOf({ id: 'c::1', role: 'client', verdict: 'FAIL' })]));
+    expect(v.roles.map((r) => r.role)).toEqual(['domain-signer', 'outbound-dca', 'inbound-dca', 'inbound-verifier', 'client']);
+    expect(v.roles.at(-1)!.verdict.label).toBe('NOT CONFORMANT');
+    // A run through the command adapter tested no gateway: only the client role.
+    expect(view(runOf([caseOf({ id: 'c::1', role: 'client' })])).roles.map((r) => r.role)).toEqual(['client']);
   });
 
   it('role verdicts: FAIL beats ERROR beats WARN; all skipped is not tested', () => {
@@ -222,5 +233,139 @@ describe('cases', () => {
     const dev = v.baseline!.groups[0]!;
     expect(dev.items.map((i) => i.id)).toContain('domsec::verifier::tampered-content');
     expect(dev.items.every((i) => /^case-\d+$/.test(i.anchor))).toBe(true);
+  });
+});
+
+describe('layers of each case: drawn with signers and recipients, and in detail', () => {
+  const byId = (v: ReturnType<typeof view>, id: string) => v.cases.find((c) => c.id === id)!;
+  const texts = (panel: { svg: { boxes: Array<{ lines: Array<{ text: string }> }> } }) => panel.svg.boxes.map((b) => b.lines.map((l) => l.text));
+
+  it('a failing inbound case: the drawing names the recipient DCA and every signer, verified', () => {
+    // Sample run: example.org's gateway delivered a case (d) message still encrypted (test/report/sample-run.ts).
+    const c = byId(view(), 'domsec::verifier::case-d-decrypt-then-verify');
+    expect(c.badge.label).toBe('FAIL');
+    const [sent, actual] = c.shapes;
+    expect(sent!.heading).toBe('Sent');
+    for (const panel of [sent!, actual!]) {
+      expect(texts(panel)).toEqual([
+        ['→ example.org DCA encryption (RSA) (opened)'],
+        ['✓ example.test domain signer (RSA) · domainSig'],
+        ['✓ alice@example.test'],
+        [],
+      ]);
+      expect(panel.svg.boxes[1]!.lines[0]!.cls).toBe('line-ok');
+    }
+  });
+
+  it('a signature that does not verify is marked, with the reason in its tooltip', () => {
+    const c = byId(view(), 'domsec::verifier::tampered-content');
+    const actual = c.shapes.find((s) => s.heading === 'Actual output')!;
+    const line = actual.svg.boxes[0]!.lines[0]!;
+    expect(line.text).toBe('✗ example.test domain signer (RSA) · domainSig');
+    expect(line.cls).toBe('line-bad');
+    expect(line.tooltip).toMatch(/signature does not verify: .*SIG_DIGEST_MISMATCH/);
+  });
+
+  it('the expected drawing says who must sign the layer the gateway adds, and keeps the sent signers', () => {
+    const c = byId(view(), 'domsec::section5::example-2');
+    const expected = c.shapes.find((s) => s.heading === 'Expected output')!;
+    expect(texts(expected)[0]).toEqual(['the domain signer of example.org · domainSig']);
+    expect(expected.svg.boxes[0]!.tooltip).toMatch(/^SignedData: domain signature\. Added by the gateway: a domain signature/);
+    expect(expected.svg.boxes[1]!.tooltip).toMatch(/Kept from the sent message/);
+    const sent = c.shapes.find((s) => s.heading === 'Sent')!;
+    // Below the added layer, the expected layers are the sent ones: the same signers.
+    expect(texts(expected).slice(1).map((l) => l.map((t) => t.replace(/^. /, '')))).toEqual(texts(sent).map((l) => l.map((t) => t.replace(/^. /, ''))));
+    expect(texts(sent).flat()).toContain('✓ alice@example.org');
+  });
+
+  it('layers in detail: OIDs with names, algorithms, attributes, identifiers, recipients and originatorInfo', () => {
+    const c = byId(view(), 'domsec::verifier::case-d-decrypt-then-verify');
+    expect(c.hasDetails).toBe(true);
+    expect(c.details.map((d) => d.heading)).toEqual(['Sent', 'Came back: message 1']);
+    const [env, dom, orig, data] = c.details[0]!.layers;
+    const rows = (l: typeof env) => Object.fromEntries(l!.rows.map((r) => [r.label, r.value]));
+    expect(env!.heading).toBe('1. EnvelopedData E');
+    expect(rows(env)).toMatchObject({ 'Encrypted content type': 'id-data (1.2.840.113549.1.7.1)', 'Content encryption': 'aes256-CBC (2.16.840.1.101.3.4.1.42)', 'Opened by the suite': 'yes' });
+    expect(rows(env)['OriginatorInfo certificates (N13)']).toBe('example.test DCA encryption (RSA) [URI:smtp://example.test, DNS:example.test]');
+    const ri = env!.groups[0]!;
+    expect(ri.heading).toBe('RecipientInfo 1 (ktri): example.org DCA encryption (RSA)');
+    expect(Object.fromEntries(ri.rows.map((r) => [r.label, r.value]))).toMatchObject({ 'Key encryption': 'rsaEncryption (1.2.840.113549.1.1.1)', 'Opened with it': 'yes' });
+    expect(dom!.heading).toBe('2. SignedData S[domainSig]');
+    expect(rows(dom)).toMatchObject({ eContentType: 'id-data (1.2.840.113549.1.7.1)', 'Digest algorithms': 'sha256 (2.16.840.1.101.3.4.2.1)', 'Certificates carried': '1' });
+    const signer = Object.fromEntries(dom!.groups[0]!.rows.map((r) => [r.label, r]));
+    expect(dom!.groups[0]!.heading).toBe('SignerInfo 1: example.test domain signer (RSA)');
+    expect(signer['Verification']).toMatchObject({ value: 'pass: verifies', cls: 'ok' });
+    expect(signer['SignatureType']!.value).toBe('id-sti-domainSig (1.2.840.113549.1.9.16.9.2)');
+    expect(signer['SubjectAltName']!.value).toMatch(/URI:submit:\/\/example\.test/);
+    expect(signer['Signed attributes']!.value).toMatch(/signatureType \(1\.2\.840\.113549\.1\.9\.16\.2\.28\)/);
+    expect(signer['Signature algorithm']!.value).toBe('sha256WithRSAEncryption (1.2.840.113549.1.1.11)');
+    expect(orig!.groups[0]!.heading).toBe('SignerInfo 1: alice@example.test');
+    expect(data!.heading).toBe('4. content data');
+  });
+
+  it('the expected output in detail: kept or added, and the rule', () => {
+    const c = byId(view(), 'domsec::section5::example-2');
+    const e = c.details.find((d) => d.heading === 'Expected output')!;
+    expect(e.layers[0]!.rows.map((r) => r.label)).toEqual(['Origin', 'Must be', 'Signer']);
+    expect(e.layers[0]!.rows[0]!.value).toBe('added by the gateway');
+    expect(e.layers[0]!.rows[1]!.value).toMatch(/draft 2\.4/);
+    expect(e.layers[1]!.rows[0]!.value).toBe('kept from the sent message (its layer 1)');
+  });
+
+  it('results written before layer details (format 1 all the same) still draw, without lines or details', () => {
+    const file = fileURLToPath(new URL('../fixtures/report/results-v1-shapes-only.json', import.meta.url));
+    const old = validateResults(JSON.parse(readFileSync(file, 'utf8')), file);
+    const v = view(old);
+    const c = byId(v, 'domsec::section5::example-2');
+    expect(c.shapes.map((s) => s.drawn)).toEqual([true, true, true]);
+    expect(c.shapes.flatMap((s) => s.svg.boxes.flatMap((b) => b.lines))).toEqual([]);
+    expect(v.cases.some((x) => x.hasDetails)).toBe(false);
+  });
+
+  it('a hand-edited file whose layers do not match its shape draws no lines rather than wrong ones', () => {
+    const r = sample();
+    const c = r.cases.find((x) => x.id === 'domsec::verifier::case-d-decrypt-then-verify')!;
+    c.evidence.sent!.shape = 'S[-](data)';
+    const panel = byId(view(r), c.id).shapes[0]!;
+    expect(panel.svg.boxes.flatMap((b) => b.lines)).toEqual([]);
+  });
+
+  it('more signers and recipients than a box shows are counted', () => {
+    const signer = { name: 's', sid: 'x', digestAlgorithm: { oid: '1' }, signatureAlgorithm: { oid: '1' }, signatureTypes: [], signedAttributes: [], unsignedAttributes: [] };
+    const recipient = { type: 'ktri' as const, rids: ['r'], keyEncryptionAlgorithm: { oid: '1' }, certificates: [] };
+    const lines = layerLines({ depth: 0, kind: 'signedData', label: 'S[-]', bytes: 1, signers: Array(5).fill(signer), signersOmitted: 10, recipients: Array(4).fill(recipient) });
+    expect(lines.map((l) => l.text)).toEqual(['· s', '· s', '· s', '+ 12 more signers', '→ r', '→ r', '→ r', '+ 1 more recipients']);
+    expect(layerLines({ depth: 0, kind: 'signedData', label: '?', bytes: 1, error: 'broken' })).toEqual([{ text: 'not described', tooltip: 'broken', cls: 'line-bad' }]);
+  });
+});
+
+describe('a client case: the commands the adapter ran', () => {
+  it('shows each command line quoted for a shell, its exit status and the tails of its output', () => {
+    const c = caseOf({
+      id: 'client::encrypt',
+      role: 'client',
+      verdict: 'FAIL',
+      evidence: {
+        command: [
+          { step: 'encrypt for the DCA', argv: ['acme-smime', '--in', 'msg one.eml', "it's"], exitCode: 0, timedOut: false, stdoutTail: 'ok\n', stderrTail: '', durationMs: 12 },
+          { step: 'decrypt', argv: ['acme-smime', '-d'], exitCode: null, signal: 'SIGKILL', timedOut: true, stdoutTail: '', stderrTail: 'killed', durationMs: 30_000 },
+          { step: 'verify', argv: ['acme-smime', '-v'], exitCode: 3, timedOut: false, stdoutTail: '', stderrTail: 'bad signature', durationMs: 5 },
+          { step: 'sign', argv: ['acme-smime', '-s'], exitCode: null, signal: 'SIGSEGV', timedOut: false, stdoutTail: '', stderrTail: '', durationMs: 5 },
+          { step: 'sign again', argv: ['missing-binary'], exitCode: null, timedOut: false, stdoutTail: '', stderrTail: '', durationMs: 0 },
+        ],
+      },
+    });
+    const v = view(runOf([c])).cases[0]!;
+    expect(v.hasCommands).toBe(true);
+    expect(v.commands.map((k) => [k.argv, k.status, k.statusCls])).toEqual([
+      ["acme-smime --in 'msg one.eml' 'it'\\''s'", 'exit status 0', 'v-pass'],
+      ['acme-smime -d', 'timed out, process group killed', 'v-error'],
+      ['acme-smime -v', 'exit status 3', 'v-warn'],
+      ['acme-smime -s', 'killed by SIGSEGV', 'v-error'],
+      ['missing-binary', 'not started', 'v-error'],
+    ]);
+    expect(v.commands[0]).toMatchObject({ hasStdout: true, stdout: 'ok\n', hasStderr: false, duration: '12 ms' });
+    expect(v.receivedNote).toBe('The implementation wrote no output for this case.');
+    expect(shellQuote('')).toBe("''");
   });
 });

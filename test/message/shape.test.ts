@@ -1,0 +1,75 @@
+/**
+ * The shape notation read back (src/message/shape.ts): the strings the harness records parse back into
+ * chains (every shape in the sample run), and malformed ones are refused with a reason instead of being
+ * read wrongly.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseShape, tokenLabel, type LayerToken } from '../../src/message/shape.js';
+import { sample } from '../report/fixture.js';
+
+const chain = (s: string): LayerToken[] => {
+  const p = parseShape(s);
+  if (!p.ok) throw new Error(p.error);
+  return p.chain;
+};
+
+/** Back to the harness's notation, to prove the parse loses nothing. */
+function unparse(c: LayerToken[]): string {
+  const [t, ...rest] = c;
+  if (!t) return '';
+  switch (t.kind) {
+    case 'S':
+    case 'M':
+      return `${t.kind}[${t.labels.join(',')}](${unparse(rest)})`;
+    case 'E':
+    case 'A':
+      return `${t.kind}(${unparse(rest)})`;
+    case 'data':
+      return 'data';
+    case 'unopened':
+      return '?';
+    case 'detached':
+      return 'detached';
+  }
+}
+
+describe('parseShape', () => {
+  it('parses every shape of the sample run and prints it back unchanged', () => {
+    const shapes = sample().cases.flatMap((c) => [c.evidence.sent?.shape, c.evidence.expectedShape, c.evidence.foundShape, ...(c.evidence.received ?? []).map((m) => m.shape)]).filter((s): s is string => !!s);
+    expect(shapes.length).toBeGreaterThan(40);
+    for (const s of new Set(shapes)) expect(unparse(chain(s)), s).toBe(s);
+  });
+
+  it('reads signature types, empty layers, mlExpansionHistory, unopened envelopes and detached content', () => {
+    expect(chain('S[domainSig](E(S[-](data)))')).toEqual([{ kind: 'S', labels: ['domainSig'] }, { kind: 'E' }, { kind: 'S', labels: ['-'] }, { kind: 'data' }]);
+    expect(chain('S[domainSig,ml](S[empty](data))')[0]).toEqual({ kind: 'S', labels: ['domainSig', 'ml'] });
+    expect(chain('A(?)')).toEqual([{ kind: 'A' }, { kind: 'unopened' }]);
+    expect(chain('M[originatorSig](detached)')).toEqual([{ kind: 'M', labels: ['originatorSig'] }, { kind: 'detached' }]);
+    expect(chain('S[1.2.3.4](data)')[0]).toEqual({ kind: 'S', labels: ['1.2.3.4'] });
+  });
+
+  it('refuses what is not a shape, saying why', () => {
+    for (const bad of ['', 'S[domainSig](data', 'S[domainSig](data))', 'X(data)', 'S[domainSig]data', 'E(data', 'data trailing', 'S[unclosed(data)', '<script>']) {
+      const p = parseShape(bad);
+      expect(p.ok, bad).toBe(false);
+      if (!p.ok) expect(p.error).toMatch(/not a layer shape/);
+    }
+    const u = parseShape('(unparseable)');
+    expect(u.ok).toBe(false);
+    if (!u.ok) expect(u.error).toMatch(/could not parse/);
+  });
+
+  it('parses 64 layers and refuses absurd depth', () => {
+    const deep = `${'S[-]('.repeat(64)}data${')'.repeat(64)}`;
+    expect(chain(deep)).toHaveLength(65);
+    expect(parseShape(`${'E('.repeat(1000)}data${')'.repeat(1000)}`).ok).toBe(false);
+  });
+});
+
+describe('tokenLabel', () => {
+  it('gives each layer as the shapes write it, without what is inside', () => {
+    expect(chain('S[domainSig,ml](E(M[-](A(?))))').map(tokenLabel)).toEqual(['S[domainSig,ml]', 'E', 'M[-]', 'A', '?']);
+    expect(chain('S[empty](data)').map(tokenLabel)).toEqual(['S[empty]', 'data']);
+    expect(chain('M[originatorSig](detached)').map(tokenLabel)).toEqual(['M[originatorSig]', 'detached']);
+  });
+});
