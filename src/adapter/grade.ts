@@ -20,7 +20,7 @@ import { parseMessage, shapeOf, type EnvelopeLayer, type Layer } from '../messag
 import { verifyLayers } from '../domsec/verify.js';
 import { certRef } from '../cms/cert-ref.js';
 import { recipientInfoMatches, type RecipientKey } from '../cms/recipient-info.js';
-import { verdictOf, type Graded } from '../harness/grade.js';
+import { layerEvidence, verdictOf, type Graded } from '../harness/grade.js';
 import type { Check, Evidence, Strength } from '../harness/model.js';
 import type { ClientCaseDecl, ClientInput } from './model.js';
 import type { CommandOutcome } from './spawn.js';
@@ -92,12 +92,15 @@ export function gradeClient(decl: Pick<ClientCaseDecl, 'requirements' | 'strengt
   const { input } = written;
   const run = outcome.run;
   const allKeys = g.keys;
-  const sentShape = tryParse(input.message, allKeys).root;
+  const sentParsed = tryParse(input.message, allKeys);
+  const sentShape = sentParsed.root;
   const out = output.bytes ? tryParse(output.bytes, allKeys) : undefined;
   const evidence: Evidence = {
     command: [run],
     sent: { bytes: input.message.length, shape: sentShape ? shapeOf(sentShape) : '(unparseable)', messageId: written.messageId, mailFrom: input.from, rcptTo: [input.to] },
-    received: output.bytes ? [{ bytes: output.bytes.length, shape: out?.root ? shapeOf(out.root) : '(unparseable)', rcptTo: [input.to], ...(out?.error ? { error: out.error } : {}) }] : [],
+    // The same layer-by-layer evidence as a gateway case: what the client was given and what it wrote.
+    sentLayers: layerEvidence(sentParsed, g),
+    received: output.bytes && out ? [{ bytes: output.bytes.length, shape: out.root ? shapeOf(out.root) : '(unparseable)', rcptTo: [input.to], ...(out.error ? { error: out.error } : {}), layers: layerEvidence(out, g) }] : [],
   };
   const done = (): Graded => ({ ...verdictOf(checks), checks, evidence });
 

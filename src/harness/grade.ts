@@ -72,7 +72,8 @@ export function smimeResults(raw: Buffer, flag: GradeContext['flag']): string[] 
  * the suite's certificates, recipients from the suite's, and each signature verified as the grader
  * verifies (trust anchors, validation time), so the report can say which signature failed and why.
  */
-function layerEvidence(p: { root?: Layer; error?: string }, g: GradeContext): MessageLayers {
+/** A parsed (or unparseable) message as layer evidence; shared with the client grader (src/adapter/grade.ts). */
+export function layerEvidence(p: { root?: Layer; error?: string }, g: Pick<GradeContext, 'trustAnchors' | 'validationTime' | 'keys' | 'extraCertificates' | 'remoteDcaCert'>): MessageLayers {
   if (!p.root) return unparsedLayers(p.error ?? 'does not parse');
   const verification = verifyForEvidence(p.root, { trustAnchors: g.trustAnchors, validationTime: g.validationTime, ...(g.extraCertificates?.length ? { extraCertificates: g.extraCertificates } : {}) });
   const knownCertificates = [...g.keys.map((k) => k.certDer), ...(g.remoteDcaCert ? [g.remoteDcaCert] : [])];

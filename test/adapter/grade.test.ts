@@ -58,6 +58,12 @@ describe('transmission (case b: for the recipient DCA)', () => {
     expect(r.evidence.sent).toMatchObject({ messageId: MID, mailFrom: 'bob@example.org', rcptTo: ['alice@example.test'], shape: 'S[-](data)' });
     expect(r.evidence.received?.[0]?.shape).toBe('E(S[-](data))');
     expect(r.evidence.foundShape).toBe('E(S[-](data))');
+    // Layer by layer, as for a gateway case: the client's envelope names the DCA's certificate, which opened it.
+    const written = r.evidence.received?.[0]?.layers?.layers ?? [];
+    expect(written.map((l) => l.kind)).toEqual(['envelopedData', 'signedData', 'content']);
+    expect(written[0]!.recipients?.[0]?.certificates.map((c) => c.subject)).toEqual([expect.stringContaining('example.test DCA encryption (RSA)')]);
+    expect(written[0]!.recipients?.[0]?.used).toBe(true);
+    expect(r.evidence.sentLayers?.layers.map((l) => l.kind)).toEqual(['signedData', 'content']);
   });
 
   it('PASS: authEnvelopedData, LF line endings, or the whole message inside the envelope', () => {
