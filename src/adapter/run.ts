@@ -157,6 +157,7 @@ export async function runClientSuite(opts: ClientRunOptions): Promise<RunResults
       suiteVersion: opts.suiteVersion,
       profile: adapter.name,
       gateway: adapter.name,
+      implementation: 'client',
       domain: adapter.domain,
       // A client has no domain encryption policy (Section 4, 5 make it a DCA's); the field is a gateway run's.
       policy: 'noEncrypt',

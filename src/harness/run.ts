@@ -30,8 +30,12 @@ const CONTENT = Buffer.from('Content-Type: text/plain; charset=us-ascii\r\nConte
 export interface RunMeta {
   suiteVersion: string;
   profile: string;
+  /** The implementation under test, as the profile or adapter file names it. */
   gateway: string;
+  /** What was tested: a gateway over SMTP (absent in older results), or a client through the command adapter. */
+  implementation?: 'gateway' | 'client';
   domain: string;
+  /** A gateway's local policy; a client run records noEncrypt (it has no domain policy). */
   policy: 'encrypt' | 'noEncrypt';
   startedAt: string;
   finishedAt: string;
@@ -168,6 +172,7 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
       suiteVersion: opts.suiteVersion,
       profile: profile.name,
       gateway: profile.name,
+      implementation: 'gateway',
       domain: profile.domain,
       policy,
       startedAt: startedAt.toISOString(),

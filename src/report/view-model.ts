@@ -221,6 +221,8 @@ export interface BaselineView {
 export interface ReportView {
   title: string;
   gateway: string;
+  /** What was tested, in words (the report's subtitle). */
+  subject: string;
   spec: string;
   specUrl: string;
   generatedAt: string;
@@ -832,6 +834,7 @@ export function buildReportView(results: RunResults, opts: ViewOptions): ReportV
   }
 
   const exit = counts.FAIL > 0 || counts.ERROR > 0;
+  const client = m.implementation === 'client';
   const overall: VerdictBadge = exit ? { label: 'NOT CONFORMANT', cls: 'v-fail' } : counts.WARN ? { label: 'CONFORMANT WITH WARNINGS', cls: 'v-warn' } : total - counts.SKIP > 0 ? { label: 'CONFORMANT', cls: 'v-pass' } : { label: 'NOT TESTED', cls: 'v-skip' };
   const overallExplanation = counts.FAIL
     ? `${plural(counts.FAIL, 'case')} failed a MUST-level requirement${counts.ERROR ? ` and ${counts.ERROR} could not be completed` : ''}: exit status 1`
@@ -842,14 +845,16 @@ export function buildReportView(results: RunResults, opts: ViewOptions): ReportV
   return {
     title: `DOMSEC conformance report: ${m.gateway}`,
     gateway: m.gateway,
+    subject: client ? 'an S/MIME client implementation (draft 4 client requirements, driven through its command line)' : 'an S/MIME domain security gateway',
     spec,
     specUrl: specUrl(spec) ?? '',
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
     meta: [
-      { label: 'Gateway', value: m.gateway },
-      { label: 'Profile', value: m.profile },
+      { label: client ? 'Client' : 'Gateway', value: m.gateway },
+      { label: client ? 'Adapter file' : 'Profile', value: m.profile },
       { label: 'Domain', value: m.domain },
-      { label: 'Local policy', value: m.policy === 'encrypt' ? 'encrypt outbound mail' : 'do not encrypt outbound mail' },
+      // A client has no domain encryption policy (draft 4: that is a DCA's); its run records none worth showing.
+      ...(client ? [] : [{ label: 'Local policy', value: m.policy === 'encrypt' ? 'encrypt outbound mail' : 'do not encrypt outbound mail' }]),
       { label: 'Suite version', value: m.suiteVersion },
       { label: 'Started', value: m.startedAt },
       { label: 'Finished', value: m.finishedAt },

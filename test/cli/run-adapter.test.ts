@@ -51,7 +51,12 @@ describe('domsec run --adapter', () => {
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect([...junit.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1])).toEqual(['client']);
     expect(junit).toContain(`<testsuite name="client" tests="${clientCases.length}" failures="0" errors="0" skipped="0"`);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('domsec::client::case-b-transmit-rsa');
+    expect(results.meta.implementation).toBe('client');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('domsec::client::case-b-transmit-rsa');
+    // A client run is reported as one: named a client, and with no gateway's local policy.
+    expect(html).toContain('Conformance of an S/MIME client implementation');
+    expect(html).not.toContain('Local policy');
   });
 
   it('a faulty client: exit 1 naming the failed cases; accepted with --expect, exit 0', async () => {
