@@ -1,20 +1,47 @@
 /**
- * Build a model message (src/model/tree.ts) as a real message with the engine's builders, inside out,
- * and remember the bytes of every layer so that the properties can find them again in the output.
+ * Build a model message (tree.ts) as a real message with the engine's CMS and MIME builders, inside out,
+ * and remember the bytes of every layer so that a test can find them again in an output.
+ *
+ * One builder for every user of model trees: the property tests (test/property, the test PKI's parties),
+ * the robustness corpus, and the Section 5 ordering cases a gateway is graded on (case-message.ts, the
+ * case's PKI and names). Who plays each party of the model is the caller's (ModelParties); the layers are
+ * built the same way for all of them.
+ *
+ * This module is the bridge from the model to bytes, not part of the model: tree.ts and section5.ts
+ * (re-exported by index.ts) import nothing, so the model stays an oracle independent of the engine; this
+ * file is not re-exported by index.ts, and it uses the CMS builders only (never src/domsec/apply.ts).
  */
-import * as O from '../../src/asn1/oids.js';
-import { buildSignedData, messageDigestAttribute, type SignerInput } from '../../src/cms/signed-data.js';
-import { buildEnvelopedData } from '../../src/cms/enveloped-data.js';
-import { buildAuthEnvelopedData } from '../../src/cms/auth-enveloped-data.js';
-import { parseContentInfo } from '../../src/cms/content-info.js';
-import { oid, rawOf } from '../../src/cms/der.js';
-import { certRef, issuerAndSerialNumber } from '../../src/cms/cert-ref.js';
-import { SeededRng } from '../../src/crypto/rng.js';
-import { signatureTypeAttribute } from '../../src/domsec/signature-type.js';
-import { mlExpansionHistoryAttribute } from '../../src/domsec/ml-expansion-history.js';
-import { buildMultipartSigned, buildPkcs7MimeEntity, canonicalizeCrlf, encodeBase64Lines, formatHeaderField } from '../../src/mime/index.js';
-import { chainOf, type ContentNode, type EnvelopeNode, type ModelMessage, type ModelNode, type ModelSigner, type SignedNode } from '../../src/model/index.js';
-import type { PropertyEnv } from './env.js';
+import type { KeyObject } from 'node:crypto';
+import * as O from '../asn1/oids.js';
+import { buildSignedData, messageDigestAttribute, type SignerInput } from '../cms/signed-data.js';
+import { buildEnvelopedData } from '../cms/enveloped-data.js';
+import { buildAuthEnvelopedData } from '../cms/auth-enveloped-data.js';
+import { parseContentInfo } from '../cms/content-info.js';
+import { oid, rawOf } from '../cms/der.js';
+import { certRef, issuerAndSerialNumber } from '../cms/cert-ref.js';
+import { SeededRng } from '../crypto/rng.js';
+import { signatureTypeAttribute } from '../domsec/signature-type.js';
+import { mlExpansionHistoryAttribute } from '../domsec/ml-expansion-history.js';
+import { buildMultipartSigned, buildPkcs7MimeEntity, canonicalizeCrlf, encodeBase64Lines, formatHeaderField } from '../mime/index.js';
+import { chainOf, type ContentNode, type EnvelopeNode, type ModelMessage, type ModelNode, type ModelSigner, type Party, type Recipient, type SignedNode } from './tree.js';
+
+export interface ModelKey {
+  certDer: Buffer;
+  key: KeyObject;
+}
+
+/** Who plays the model's parties and recipients (tree.ts), and the message's header fields. */
+export interface ModelParties {
+  /** The certificate and private key a party signs with. */
+  party(p: Party): ModelKey;
+  /** The certificate an envelope is encrypted for. */
+  recipient(r: Recipient): { certDer: Buffer };
+  /** A signer whose certificate does not chain to a trust anchor: what an 'untrustedCert' signature is made with. */
+  untrusted(): ModelKey;
+  /** RFC 5322 header fields of an 'rfc5322' message; its From: is the originator's address (N9). */
+  headers: Array<[string, string]>;
+  signingTime: Date;
+}
 
 export interface BuiltLayer {
   /** The layer as a MIME entity (for the root: with the message header fields). */
@@ -32,21 +59,35 @@ export interface BuiltMessage {
   layers: Map<ModelNode, BuiltLayer>;
 }
 
+export interface BuildOptions {
+  /**
+   * Seed of the random values (content-encryption keys, IVs): the same tree built twice gives the same
+   * bytes, so a failure replays exactly. Each envelope draws from its own fork (by layer name).
+   */
+  seed?: string;
+}
+
 const CMS_TYPE = { S: O.id_signedData, E: O.id_envelopedData, A: O.id_ct_authEnvelopedData } as const;
 
 /** Attribute OID bytes of messageDigest, to find that attribute among the encoded signed attributes. */
 const MD_OID = oid(O.id_messageDigest);
 
-function signerInput(env: PropertyEnv, node: SignedNode, s: ModelSigner): SignerInput {
-  let { certDer, key } = env.party(s.party);
-  if (s.validity === 'untrustedCert') ({ certDer, key } = env.key('example.test/bad-untrusted'));
-  if (s.validity === 'wrongKey') key = env.party(s.party === 'originator' ? 'other' : 'originator').key;
+/**
+ * One SignerInfo as the tree describes it. The invalid validities (draft 3.2 "all other signatures
+ * present are valid") are made the way they happen: a certificate from a CA that is not a trust anchor,
+ * a signature value made with another party's key, a messageDigest of other content.
+ */
+function signerInput(parties: ModelParties, node: SignedNode, s: ModelSigner): SignerInput {
+  let { certDer, key } = parties.party(s.party);
+  if (s.validity === 'untrustedCert') ({ certDer, key } = parties.untrusted());
+  if (s.validity === 'wrongKey') key = parties.party(s.party === 'originator' ? 'other' : 'originator').key;
   const signedAttributes: Buffer[] = [];
   const st = { originatorSig: O.id_sti_originatorSig, domainSig: O.id_sti_domainSig, none: undefined }[node.signatureType];
   if (st) signedAttributes.push(signatureTypeAttribute([st]));
   if (node.mlExpansionHistory) {
-    const mla = issuerAndSerialNumber(certRef(env.party('other').certDer));
-    signedAttributes.push(mlExpansionHistoryAttribute([{ issuerAndSerialNumber: mla, expansionTime: env.signingTime }]));
+    // The MLA that expanded the message is the domain's other member (tree.ts: 'other' may be a Mail List Agent).
+    const mla = issuerAndSerialNumber(certRef(parties.party('other').certDer));
+    signedAttributes.push(mlExpansionHistoryAttribute([{ issuerAndSerialNumber: mla, expansionTime: parties.signingTime }]));
   }
   const input: SignerInput = { certDer, key, signedAttributes };
   if (s.validity === 'badDigest') {
@@ -77,14 +118,14 @@ function boundaryFor(signedPart: Buffer, name: string): string {
   }
 }
 
-export function buildMessage(env: PropertyEnv, m: ModelMessage): BuiltMessage {
+export function buildModelMessage(parties: ModelParties, m: ModelMessage, o: BuildOptions = {}): BuiltMessage {
   const layers = new Map<ModelNode, BuiltLayer>();
   const chain = chainOf(m.root);
-  const rng = new SeededRng('domsec-property:build');
+  const rng = new SeededRng(o.seed ?? 'domsec-model:build');
   for (let i = chain.length - 1; i >= 0; i--) {
     const node = chain[i]!;
     const isRoot = i === 0;
-    const headers = isRoot && m.wrapping === 'rfc5322' ? { headers: env.headers } : {};
+    const headers = isRoot && m.wrapping === 'rfc5322' ? { headers: parties.headers } : {};
     // Bare-LF line endings apply to the outermost entity only (inner layers are built, so CRLF); not to multipart/signed.
     const eol = isRoot && m.lineEnding === 'lf' ? ('\n' as const) : ('\r\n' as const);
     const pkcs7 = { ...headers, eol };
@@ -93,7 +134,7 @@ export function buildMessage(env: PropertyEnv, m: ModelMessage): BuiltMessage {
       case 'data': {
         const entity = contentEntity(node, eol);
         layers.set(node, {
-          entity: isRoot && m.wrapping === 'rfc5322' ? Buffer.concat([renderHeaders(env.headers, eol), node.form === 'raw' ? Buffer.from(eol) : Buffer.alloc(0), entity]) : entity,
+          entity: isRoot && m.wrapping === 'rfc5322' ? Buffer.concat([renderHeaders(parties.headers, eol), node.form === 'raw' ? Buffer.from(eol) : Buffer.alloc(0), entity]) : entity,
         });
         break;
       }
@@ -101,14 +142,14 @@ export function buildMessage(env: PropertyEnv, m: ModelMessage): BuiltMessage {
         const nested = node.cmsNested && node.inner.kind !== 'data' && node.inner.kind !== 'M';
         const eContentType = nested ? CMS_TYPE[node.inner.kind as 'S' | 'E' | 'A'] : O.id_data;
         const eContent = nested ? inner!.bare! : inner!.entity;
-        const der = buildSignedData({ eContentType, eContent, signers: node.signers.map((s) => signerInput(env, node, s)), signingTime: node.signers.length ? env.signingTime : null });
+        const der = buildSignedData({ eContentType, eContent, signers: node.signers.map((s) => signerInput(parties, node, s)), signingTime: node.signers.length ? parties.signingTime : null });
         layers.set(node, { entity: buildPkcs7MimeEntity(der, 'signed-data', pkcs7), der, bare: rawOf(parseContentInfo(der).content), signedContent: eContent });
         break;
       }
       case 'M': {
         const signedPart = inner!.entity;
         const signedContent = canonicalizeCrlf(signedPart);
-        const der = buildSignedData({ eContentType: O.id_data, eContent: signedContent, detached: true, signers: node.signers.map((s) => signerInput(env, node, s)), signingTime: env.signingTime });
+        const der = buildSignedData({ eContentType: O.id_data, eContent: signedContent, detached: true, signers: node.signers.map((s) => signerInput(parties, node, s)), signingTime: parties.signingTime });
         const entity = buildMultipartSigned({ signedPart, signatureDer: der, micalg: 'sha-256', boundary: boundaryFor(signedPart, node.name), ...headers });
         layers.set(node, { entity, der, signedContent });
         break;
@@ -120,7 +161,7 @@ export function buildMessage(env: PropertyEnv, m: ModelMessage): BuiltMessage {
         const input = {
           content: nested ? inner!.bare! : inner!.entity,
           contentType: nested ? CMS_TYPE[e.inner.kind as 'S' | 'E' | 'A'] : O.id_data,
-          recipients: e.recipients.map((r) => ({ certDer: env.recipient(r).certDer })),
+          recipients: e.recipients.map((r) => ({ certDer: parties.recipient(r).certDer })),
           rng: rng.fork(e.name),
         };
         const der = e.kind === 'E' ? buildEnvelopedData(input, 'aes-128-cbc') : buildAuthEnvelopedData(input, 'aes-256-gcm');

@@ -13,7 +13,7 @@ import {
   applyModel, chainOf, isSigned, named, shape,
   type ModelMessage, type ModelOptions, type ModelOutcome, type ModelSuccess,
 } from '../../src/model/index.js';
-import { buildMessage, type BuiltMessage } from './build.js';
+import { buildModelMessage, type BuiltMessage } from '../../src/model/build.js';
 import { engineOptions, type PropertyEnv } from './env.js';
 
 /** One generated case: an input message and the domain's options. JSON-serialisable (regression files). */
@@ -79,7 +79,7 @@ const domainSigLayers = (chain: Layer[]): number => chain.filter((l) => isSigned
 
 /** Every check of one case. Throws PropertyViolation on the first violation. */
 export function checkSection5Case(env: PropertyEnv, c: Section5Case): CaseOutcome {
-  const built = buildMessage(env, c.message);
+  const built = buildModelMessage(env, c.message);
   // The builder builds what the tree says (otherwise everything below compares the wrong thing).
   let inRoot: Layer;
   try {

@@ -9,6 +9,7 @@ import type { RecipientKey } from '../../src/cms/recipient-info.js';
 import type { ApplyOptions } from '../../src/domsec/apply.js';
 import { SeededRng } from '../../src/crypto/rng.js';
 import type { ModelOptions, Party, Recipient } from '../../src/model/index.js';
+import type { ModelParties } from '../../src/model/build.js';
 import { anchors, keyOf, testPki } from '../helpers/pki.js';
 import { HEADERS, SIGNING_TIME, VALIDATION_TIME } from '../helpers/messages.js';
 
@@ -35,7 +36,8 @@ export interface Key {
   key: KeyObject;
 }
 
-export interface PropertyEnv {
+/** The parties of the model as the test PKI's example.test entries (what src/model/build.ts builds with). */
+export interface PropertyEnv extends ModelParties {
   pki: TestPki;
   key(entry: string): Key;
   party(p: Party): Key;
@@ -63,6 +65,7 @@ export function propertyEnv(): Promise<PropertyEnv> {
       key,
       party: (p) => key(PARTY_ENTRY[p]),
       recipient: (r) => key(RECIPIENT_ENTRY[r]),
+      untrusted: () => key(UNTRUSTED_ENTRY),
       allKeys: (Object.keys(RECIPIENT_ENTRY) as Recipient[]).map((r) => key(RECIPIENT_ENTRY[r])),
       trustAnchors: anchors(pki),
       headers: HEADERS,

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { applyDomainSignature } from '../../src/domsec/apply.js';
 import { nameLayers, signer, type ModelMessage, type ModelNode, type Recipient } from '../../src/model/index.js';
 import { C, E as Etree, M, S } from '../property/trees.js';
-import { buildMessage } from '../property/build.js';
+import { buildModelMessage } from '../../src/model/build.js';
 import { engineOptions, type PropertyEnv } from '../property/env.js';
 
 export interface Seed {
@@ -42,7 +42,7 @@ export function corpus(env: PropertyEnv): Seed[] {
   const seeds: Seed[] = [];
   for (const [name, wrapping, tree] of TREES) {
     const message: ModelMessage = { wrapping, root: nameLayers(tree()) };
-    const built = buildMessage(env, message).message;
+    const built = buildModelMessage(env, message).message;
     seeds.push({ name, bytes: built });
     if (wrapping !== 'rfc5322') continue;
     // The same after a domain signature, with and without encryption (the outputs are inputs elsewhere).
