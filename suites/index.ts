@@ -1,6 +1,7 @@
 /** Every conformance suite, by name (`domsec run --suite NAME`). */
 import type { CaseDecl } from '../src/harness/model.js';
 import { section5Cases } from './section5.js';
+import { section5OrderingCases } from './section5-orderings.js';
 import { domainSignerCases, outboundDcaCases } from './domain-signer.js';
 import { inboundDcaCases, inboundVerifierCases } from './inbound.js';
 import { clientCases } from './client.js';
@@ -8,7 +9,8 @@ import type { ClientCaseDecl } from '../src/adapter/model.js';
 
 export const SUITES: Readonly<Record<string, readonly CaseDecl[]>> = {
   'domain-signer': domainSignerCases,
-  section5: section5Cases,
+  // The seven 5.1 examples, then the property-generated orderings kept one per behaviour class.
+  section5: [...section5Cases, ...section5OrderingCases],
   'outbound-dca': outboundDcaCases,
   'inbound-dca': inboundDcaCases,
   'inbound-verifier': inboundVerifierCases,

@@ -4,7 +4,7 @@
  */
 import * as O from '../asn1/oids.js';
 import { getHeaders, parseEntity } from '../mime/index.js';
-import { contentInfoDer, layerChain, parseMessage, shapeOf, type Layer } from '../message/layers.js';
+import { contentInfoDer, layerChain, parseMessage, shapeOf, type Layer, type SignedLayer } from '../message/layers.js';
 import { verifyLayers } from '../domsec/verify.js';
 import { checkDomainSignerNaming, originatorDomain } from '../domsec/naming.js';
 import { parseCertificate } from '../x509/certificate.js';
@@ -208,20 +208,32 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
   const encaps = report.reasons.includes('DOMAIN_SIG_ENCAPSULATES_NOTHING');
   check(!encaps, encaps ? 'the domain signature encapsulates no signature (no empty layer, N12)' : 'the domain signature encapsulates a signature', 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'MUST');
   if (e.keepOriginatorSignature && sentRoot) {
-    const sentSigned = layerChain(sentRoot).filter((l) => l.kind === 'signedData' && l.sd.signerInfos.length > 0);
+    const isSigned = (l: Layer): l is SignedLayer => (l.kind === 'signedData' || l.kind === 'multipartSigned') && l.sd.signerInfos.length > 0;
+    const sentSigned = layerChain(sentRoot).filter(isSigned);
     const innermost = sentSigned[sentSigned.length - 1];
-    // Compare ContentInfo encodings: a plain-CMS-nested layer (RFC 5652 5.2) is re-wrapped in one when kept.
-    const kept = innermost && innermost.kind === 'signedData' ? layerChain(root).some((l) => l.kind === 'signedData' && contentInfoDer(l).equals(contentInfoDer(innermost))) : true;
+    // Compare ContentInfo encodings (for multipart/signed: the detached signature): a plain-CMS-nested layer
+    // (RFC 5652 5.2) is re-wrapped in one when kept; a multipart/signed must stay one (draft 2.3: encapsulated as it is).
+    const kept = innermost ? layerChain(root).some((l) => isSigned(l) && l.kind === innermost.kind && contentInfoDer(l).equals(contentInfoDer(innermost))) : true;
     check(kept, kept ? "the originator's signature is kept byte for byte" : "the originator's signature was altered or dropped", 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'MUST');
   }
   if (e.emptyLayer) {
     const empty = layerChain(root).find((l) => l.kind === 'signedData' && l.sd.signerInfos.length === 0);
     check(!!empty && empty.kind === 'signedData' && empty.sd.eContentType === O.id_data, empty ? 'an empty signature layer with id-data' : 'no empty signature layer under the domain signature', 'DOMSEC-2.3-EMPTY-LAYER-ID-DATA', 'MUST');
   }
-  if (e.mlAttributesCarried && sentRoot && sentRoot.kind === 'signedData' && root.kind === 'signedData') {
-    const wanted = (sentRoot.sd.signerInfos[0]?.signedAttrs ?? []).filter((a) => a.type === O.id_aa_mlExpandHistory).map((a) => a.raw);
-    const have = root.sd.signerInfos.every((si) => wanted.every((w) => (si.signedAttrs ?? []).some((a) => a.raw.equals(w))));
-    check(have, have ? 'the outer layer carries the remembered mlExpansionHistory (N5)' : 'the re-added outer layer lacks the remembered mlExpansionHistory', 'DOMSEC-5-READD-ML-ATTRIBUTES', 'MUST');
+  if (e.mlAttributesCarried && sentRoot) {
+    // Section 5 searches the outer signedData layers (above the first envelope) for mlExpansionHistory; the
+    // outermost that has it is the one whose attributes the new outermost signedData carries (N5), under
+    // an envelope when the result is encrypted.
+    const hasMl = (l: Layer): boolean => (l.kind === 'signedData' || l.kind === 'multipartSigned') && l.sd.signerInfos.some((si) => (si.signedAttrs ?? []).some((a) => a.type === O.id_aa_mlExpandHistory));
+    const sentChain = layerChain(sentRoot);
+    const firstEnvelope = sentChain.findIndex((l) => l.kind === 'envelopedData' || l.kind === 'authEnvelopedData');
+    const mlLayer = sentChain.slice(0, firstEnvelope < 0 ? undefined : firstEnvelope).find(hasMl);
+    const outer = layerChain(root).find((l): l is SignedLayer => l.kind === 'signedData' || l.kind === 'multipartSigned');
+    if (mlLayer && (mlLayer.kind === 'signedData' || mlLayer.kind === 'multipartSigned')) {
+      const wanted = (mlLayer.sd.signerInfos.find((si) => (si.signedAttrs ?? []).some((a) => a.type === O.id_aa_mlExpandHistory))?.signedAttrs ?? []).filter((a) => a.type === O.id_aa_mlExpandHistory).map((a) => a.raw);
+      const have = !!outer && outer.sd.signerInfos.length > 0 && outer.sd.signerInfos.every((si) => wanted.every((w) => (si.signedAttrs ?? []).some((a) => a.raw.equals(w))));
+      check(have, have ? 'the outer layer carries the remembered mlExpansionHistory (N5)' : 'the re-added outer layer lacks the remembered mlExpansionHistory', 'DOMSEC-5-READD-ML-ATTRIBUTES', 'MUST');
+    }
   }
   return { ...verdictOf(checks), checks, evidence };
 }
