@@ -8,13 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { loadTestPki, type TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
 import { DomsecError } from '../errors.js';
-import { DEFAULT_VALIDATION_TIME, type RunResults } from '../harness/run.js';
-import type { CaseResult, CaseVerdict } from '../harness/model.js';
+import { DEFAULT_VALIDATION_TIME, runPool, runResults, type RunResults } from '../harness/run.js';
+import type { CaseResult } from '../harness/model.js';
 import { gradeClient, type ClientGradeContext, type OutputFile } from './grade.js';
 import { ClientCaseContext } from './context.js';
 import { substitute, type Placeholder } from './placeholders.js';
@@ -99,7 +98,6 @@ export async function runClientSuite(opts: ClientRunOptions): Promise<RunResults
   process.on('SIGTERM', onSignal);
 
   const results: CaseResult[] = new Array(opts.cases.length);
-  let done = 0;
 
   const runOne = async (decl: ClientCaseDecl, index: number): Promise<CaseResult> => {
     const t0 = Date.now();
@@ -133,27 +131,16 @@ export async function runClientSuite(opts: ClientRunOptions): Promise<RunResults
     }
   };
 
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, adapter.concurrency) }, async () => {
-    while (next < opts.cases.length) {
-      const i = next++;
-      const r = await runOne(opts.cases[i]!, i);
-      results[i] = r;
-      opts.onResult?.(r, ++done, opts.cases.length);
-    }
-  });
   try {
-    await Promise.all(workers);
+    await runPool(opts.cases, adapter.concurrency, runOne, results, opts.onResult);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     killLiveCommands();
     await workdir.remove();
   }
-  const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
-  for (const r of results) counts[r.verdict]++;
-  return {
-    meta: {
+  return runResults(
+    {
       suiteVersion: opts.suiteVersion,
       profile: adapter.name,
       gateway: adapter.name,
@@ -162,14 +149,10 @@ export async function runClientSuite(opts: ClientRunOptions): Promise<RunResults
       // A client has no domain encryption policy (Section 4, 5 make it a DCA's); the field is a gateway run's.
       policy: 'noEncrypt',
       startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      machine: { hostname: hostname(), cpus: cpus().length, node: process.version, platform: process.platform },
       runId,
     },
-    cases: results,
-    counts,
-    exitCode: counts.FAIL > 0 || counts.ERROR > 0 ? 1 : 0,
-  };
+    results,
+  );
 }
 
 /**

@@ -101,7 +101,6 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
   const caseMs = profile.timeouts?.caseMs ?? DEFAULT_CASE_TIMEOUT_MS;
   const deadline = startedAt.getTime() + Math.min(profile.timeouts?.runMs ?? DEFAULT_RUN_MS, MAX_RUN_MS);
   const results: CaseResult[] = new Array(opts.cases.length);
-  let done = 0;
 
   const runOne = async (decl: CaseDecl, index: number): Promise<CaseResult> => {
     const t0 = Date.now();
@@ -150,37 +149,36 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
     }
   };
 
-  // Bounded concurrency: a fixed pool of workers takes cases in order.
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, profile.concurrency ?? DEFAULT_CONCURRENCY) }, async () => {
-    while (next < opts.cases.length) {
-      const i = next++;
-      const r = await runOne(opts.cases[i]!, i);
-      results[i] = r;
-      opts.onResult?.(r, ++done, opts.cases.length);
-    }
-  });
   try {
-    await Promise.all(workers);
+    await runPool(opts.cases, profile.concurrency ?? DEFAULT_CONCURRENCY, runOne, results, opts.onResult);
   } finally {
     if (ownSink) await sink.stop();
   }
+  return runResults({ suiteVersion: opts.suiteVersion, profile: profile.name, gateway: profile.name, implementation: 'gateway', domain: profile.domain, policy, startedAt: startedAt.toISOString(), runId }, results);
+}
+
+/** Bounded concurrency: a fixed pool of workers takes the cases in order; results land at their case's index. */
+export async function runPool<D, R>(cases: readonly D[], concurrency: number, runOne: (decl: D, index: number) => Promise<R>, results: R[], onResult?: (r: R, done: number, total: number) => void): Promise<void> {
+  let next = 0;
+  let done = 0;
+  const workers = Array.from({ length: Math.max(1, concurrency) }, async () => {
+    while (next < cases.length) {
+      const i = next++;
+      const r = await runOne(cases[i]!, i);
+      results[i] = r;
+      onResult?.(r, ++done, cases.length);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Close a run: the meta (finishedAt and machine filled in here), the counts and the exit code (README). */
+export function runResults(meta: Omit<RunMeta, 'finishedAt' | 'machine'>, cases: CaseResult[]): RunResults {
   const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
-  for (const r of results) counts[r.verdict]++;
+  for (const r of cases) counts[r.verdict]++;
   return {
-    meta: {
-      suiteVersion: opts.suiteVersion,
-      profile: profile.name,
-      gateway: profile.name,
-      implementation: 'gateway',
-      domain: profile.domain,
-      policy,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      machine: { hostname: hostname(), cpus: cpus().length, node: process.version, platform: process.platform },
-      runId,
-    },
-    cases: results,
+    meta: { ...meta, finishedAt: new Date().toISOString(), machine: { hostname: hostname(), cpus: cpus().length, node: process.version, platform: process.platform } },
+    cases,
     counts,
     exitCode: counts.FAIL > 0 || counts.ERROR > 0 ? 1 : 0,
   };
