@@ -11,10 +11,22 @@ import type { CaseDecl, Expectation, Role, Strength } from '../src/harness/model
 import type { ClientCaseContext } from '../src/adapter/context.js';
 import type { ClientCaseDecl, ClientExpectation, ClientFeature, ClientInput, ClientStep } from '../src/adapter/model.js';
 
-export class CaseBuilder {
-  private d: Partial<CaseDecl> & Pick<CaseDecl, 'id' | 'suite' | 'role' | 'requirements'>;
+/** What every case declaration has, gateway or client: identity, title, requirements, strength, features. */
+interface DeclCommon<F extends string> {
+  id: string;
+  suite: string;
+  role: Role;
+  title: string;
+  requirements: string[];
+  strength: Strength;
+  features?: F[];
+}
+
+/** The fluent calls both builders share; each subclass adds its direction or command and its expectation. */
+abstract class DeclBuilder<D extends DeclCommon<F>, F extends string> {
+  protected d: Partial<D> & Pick<D, 'id' | 'suite' | 'role' | 'requirements' | 'strength'>;
   constructor(id: string, suite: string, role: Role) {
-    this.d = { id, suite, role, requirements: [], strength: 'MUST' };
+    this.d = { id, suite, role, requirements: [], strength: 'MUST' } as unknown as Partial<D> & Pick<D, 'id' | 'suite' | 'role' | 'requirements' | 'strength'>;
   }
   title(t: string): this {
     this.d.title = t;
@@ -28,6 +40,13 @@ export class CaseBuilder {
     this.d.strength = s;
     return this;
   }
+  features(...f: F[]): this {
+    this.d.features = f;
+    return this;
+  }
+}
+
+export class CaseBuilder extends DeclBuilder<CaseDecl, string> {
   outbound(opts: { authenticate?: boolean } = {}): this {
     this.d.direction = 'outbound';
     if (opts.authenticate) this.d.authenticate = true;
@@ -39,10 +58,6 @@ export class CaseBuilder {
   }
   onlyPolicy(p: 'encrypt' | 'noEncrypt'): this {
     this.d.policy = p;
-    return this;
-  }
-  features(...f: string[]): this {
-    this.d.features = f;
     return this;
   }
   skipIf(fn: (ctx: CaseContext) => string | undefined): this {
@@ -70,22 +85,9 @@ export const testCase = (id: string, suite: string, role: Role): CaseBuilder => 
  *     .title('...').requirements('DOMSEC-4-CLIENT-CASES').expect({ kind: 'encrypted-for', encryptionCase: 'b' })
  *     .encrypt((ctx) => ({ message, from, to, recipient: 'example.test/dca-rsa' }))
  */
-export class ClientCaseBuilder {
-  private d: Partial<ClientCaseDecl> & Pick<ClientCaseDecl, 'id' | 'suite' | 'role' | 'requirements' | 'strength'>;
+export class ClientCaseBuilder extends DeclBuilder<ClientCaseDecl, ClientFeature> {
   constructor(id: string) {
-    this.d = { id, suite: 'client', role: 'client', requirements: [], strength: 'MUST' };
-  }
-  title(t: string): this {
-    this.d.title = t;
-    return this;
-  }
-  requirements(...r: string[]): this {
-    this.d.requirements.push(...r);
-    return this;
-  }
-  features(...f: ClientFeature[]): this {
-    this.d.features = f;
-    return this;
+    super(id, 'client', 'client');
   }
   expect(e: ClientExpectation): this {
     this.d.expect = e;

@@ -9,10 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadTestPki, type TestPki } from '../pki/index.js';
+import type { TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
-import { DomsecError } from '../errors.js';
-import { DEFAULT_VALIDATION_TIME, runPool, runResults, type RunResults } from '../harness/run.js';
+import { DEFAULT_VALIDATION_TIME, loadRunPki, runPool, runResults, type RunResults } from '../harness/run.js';
 import type { CaseResult } from '../harness/model.js';
 import { gradeClient, type ClientGradeContext, type OutputFile } from './grade.js';
 import { ClientCaseContext } from './context.js';
@@ -31,12 +30,6 @@ export interface ClientRunOptions {
   cases: readonly ClientCaseDecl[];
   suiteVersion: string;
   onResult?: (r: CaseResult, done: number, total: number) => void;
-}
-
-function otherDomain(pki: TestPki, local: string): string {
-  const other = pki.domains.find((d) => d !== local);
-  if (!other) throw new DomsecError('BAD_ARGUMENT', `the test PKI has no domain besides ${local}`);
-  return other;
 }
 
 /**
@@ -74,15 +67,9 @@ export async function runClientSuite(opts: ClientRunOptions): Promise<RunResults
   const { adapter } = opts;
   const startedAt = new Date();
   const runId = randomBytes(4).toString('hex');
-  const pki = await loadTestPki(adapter.pki);
-  if (!pki.domains.includes(adapter.domain)) throw new DomsecError('BAD_ARGUMENT', `adapter domain ${adapter.domain} is not a domain of the test PKI (${pki.domains.join(', ')})`);
-  const remote = otherDomain(pki, adapter.domain);
+  const { pki, remote, keys } = await loadRunPki(adapter.pki, adapter.domain, 'adapter');
   const validationTime = new Date(adapter.validationTime ?? DEFAULT_VALIDATION_TIME);
-  const g: ClientGradeContext = {
-    trustAnchors: [pki.ca.certDer],
-    validationTime,
-    keys: Object.values(pki.entries).filter((e) => e.role === 'dca' || e.role === 'user').map((e) => ({ name: e.name, certDer: e.certDer, key: loadPrivateKey(e.keyPem) })),
-  };
+  const g: ClientGradeContext = { trustAnchors: [pki.ca.certDer], validationTime, keys };
   const deadline = startedAt.getTime() + Math.min(adapter.runMs, MAX_CLIENT_RUN_MS);
   const workdir = await PrivateWorkdir.create();
   // Interrupted (Ctrl-C, CI cancel): end the vendor's commands (their own process groups do not get the

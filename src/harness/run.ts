@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname, cpus } from 'node:os';
 import { loadTestPki, type TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
+import type { RecipientKey } from '../cms/recipient-info.js';
 import { submit } from '../smtp/submit.js';
 import { CaptureSink } from '../smtp/sink.js';
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_CONCURRENCY, MAX_RUN_MS } from '../smtp/limits.js';
@@ -60,22 +61,27 @@ export interface RunOptions {
   onResult?: (r: CaseResult, done: number, total: number) => void;
 }
 
-function otherDomain(pki: TestPki, local: string): string {
-  const other = pki.domains.find((d) => d !== local);
-  if (!other) throw new DomsecError('BAD_ARGUMENT', `the test PKI has no domain besides ${local}`);
-  return other;
+/**
+ * The test PKI a run builds its messages with (SMTP and client runs alike): `domain` must be one of its
+ * domains, the other is the remote one; `keys` are every DCA and user key, to open what the implementation
+ * encrypted, each with its entry name.
+ */
+export async function loadRunPki(dir: string, domain: string, what: 'profile' | 'adapter'): Promise<{ pki: TestPki; remote: string; keys: Array<RecipientKey & { name: string }> }> {
+  const pki = await loadTestPki(dir);
+  if (!pki.domains.includes(domain)) throw new DomsecError('BAD_ARGUMENT', `${what} domain ${domain} is not a domain of the test PKI (${pki.domains.join(', ')})`);
+  const remote = pki.domains.find((d) => d !== domain);
+  if (!remote) throw new DomsecError('BAD_ARGUMENT', `the test PKI has no domain besides ${domain}`);
+  const keys = Object.values(pki.entries).filter((e) => e.role === 'dca' || e.role === 'user').map((e) => ({ name: e.name, certDer: e.certDer, key: loadPrivateKey(e.keyPem) }));
+  return { pki, remote, keys };
 }
 
 export async function runSuite(opts: RunOptions): Promise<RunResults> {
   const { profile } = opts;
   const startedAt = new Date();
   const runId = randomBytes(4).toString('hex');
-  const pki = await loadTestPki(profile.pki);
-  if (!pki.domains.includes(profile.domain)) throw new DomsecError('BAD_ARGUMENT', `profile domain ${profile.domain} is not a domain of the test PKI (${pki.domains.join(', ')})`);
-  const remote = otherDomain(pki, profile.domain);
+  const { pki, remote, keys } = await loadRunPki(profile.pki, profile.domain, 'profile');
   const validationTime = new Date(profile.validationTime ?? DEFAULT_VALIDATION_TIME);
   const policy = profile.policy.encryptOutbound ? 'encrypt' : 'noEncrypt';
-  const keys = Object.values(pki.entries).filter((e) => e.role === 'dca' || e.role === 'user').map((e) => ({ certDer: e.certDer, key: loadPrivateKey(e.keyPem) }));
   const own = profile.certificates ? loadGatewayCertificates(profile.certificates, profile.domain, [pki.ca.certDer], validationTime) : undefined;
   // Only the DCA is replaced in the cases: the gateway's domain signer is whatever it signs with, checked by naming and path.
   const replaced = new Map<string, Buffer>(own?.dca ? [[`${profile.domain}/dca-rsa`, own.dca]] : []);

@@ -6,8 +6,7 @@
  * case split into what the gateway keeps and what it adds.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as x509 from '@peculiar/x509';
-import { createPrivateKey, generateKeyPairSync, webcrypto } from 'node:crypto';
+import { selfSignedEcCertificate } from '../helpers/self-signed.js';
 import * as O from '../../src/asn1/oids.js';
 import { parseMessage, type Layer, type SignedLayer } from '../../src/message/layers.js';
 import { domainSignerInputs, emptySignatureLayer, envelopeLayer, signedLayer } from '../../src/message/build.js';
@@ -156,23 +155,9 @@ describe('hostile input', () => {
   });
 
   it('a certificate with a huge, control-laden subject and many SubjectAltNames is described within bounds', async () => {
-    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
     const cn = `evil\u001b]0;title\u0007${'A'.repeat(5000)}`;
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({
-      serialNumber: '01',
-      name: [{ '2.5.4.3': [cn] }],
-      notBefore: new Date('2026-01-01T00:00:00Z'),
-      notAfter: new Date('2027-01-01T00:00:00Z'),
-      keys: {
-        privateKey: (await webcrypto.subtle.importKey('pkcs8', keys.privateKey.export({ type: 'pkcs8', format: 'der' }), alg, false, ['sign'])) as never,
-        publicKey: (await webcrypto.subtle.importKey('spki', keys.publicKey.export({ type: 'spki', format: 'der' }), alg, true, ['verify'])) as never,
-      },
-      signingAlgorithm: alg,
-      extensions: [new x509.SubjectAlternativeNameExtension(Array.from({ length: 30 }, (_, i) => ({ type: 'dns' as const, value: `d${i}.example` })))],
-    });
-    const der = Buffer.from(cert.rawData);
-    const m = signedLayer(content(), { signers: [{ certDer: der, key: createPrivateKey(keys.privateKey.export({ type: 'pkcs8', format: 'pem' })) }], signingTime: SIGNING_TIME });
+    const { certDer, key } = await selfSignedEcCertificate([{ '2.5.4.3': [cn] }], Array.from({ length: 30 }, (_, i) => ({ type: 'dns' as const, value: `d${i}.example` })));
+    const m = signedLayer(content(), { signers: [{ certDer, key }], signingTime: SIGNING_TIME });
     const s = describeLayers(parseMessage(m)).layers[0]!.signers![0]!;
     expect(s.name).toHaveLength(MAX_EVIDENCE_STRING);
     expect(s.name.startsWith('evil\ufffd]0;title\ufffdAAA')).toBe(true);

@@ -4,8 +4,8 @@
  * terminal control sequences; and a certificate named with them.
  */
 import 'reflect-metadata';
-import { generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type { KeyObject } from 'node:crypto';
+import { selfSignedEcCertificate } from '../helpers/self-signed.js';
 import type { RunResults } from '../../src/harness/run.js';
 
 export const PAYLOADS = [
@@ -61,25 +61,10 @@ export function hostilizeText(r: RunResults): RunResults {
  * what it relays, so their names reach the report's drawing and layer details.
  */
 export async function hostileCertificate(): Promise<{ certDer: Buffer; key: KeyObject; payloads: string[] }> {
-  const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: [{ '2.5.4.3': [`CN ${PAYLOADS[0]}`] }, { '2.5.4.10': [PAYLOADS[3]] }],
-    notBefore: new Date('2026-01-01T00:00:00Z'),
-    notAfter: new Date('2027-01-01T00:00:00Z'),
-    keys: {
-      privateKey: (await webcrypto.subtle.importKey('pkcs8', keys.privateKey.export({ type: 'pkcs8', format: 'der' }), alg, false, ['sign'])) as never,
-      publicKey: (await webcrypto.subtle.importKey('spki', keys.publicKey.export({ type: 'spki', format: 'der' }), alg, true, ['verify'])) as never,
-    },
-    signingAlgorithm: alg,
-    extensions: [
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'url', value: `submit://${PAYLOADS[4]}` },
-        { type: 'dns', value: PAYLOADS[1] },
-        { type: 'email', value: `${PAYLOADS[2]}@example.org` },
-      ]),
-    ],
-  });
-  return { certDer: Buffer.from(cert.rawData), key: keys.privateKey, payloads: [PAYLOADS[0], PAYLOADS[1], PAYLOADS[2], PAYLOADS[4]] };
+  const c = await selfSignedEcCertificate([{ '2.5.4.3': [`CN ${PAYLOADS[0]}`] }, { '2.5.4.10': [PAYLOADS[3]] }], [
+    { type: 'url', value: `submit://${PAYLOADS[4]}` },
+    { type: 'dns', value: PAYLOADS[1] },
+    { type: 'email', value: `${PAYLOADS[2]}@example.org` },
+  ]);
+  return { ...c, payloads: [PAYLOADS[0], PAYLOADS[1], PAYLOADS[2], PAYLOADS[4]] };
 }
