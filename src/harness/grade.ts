@@ -95,13 +95,21 @@ export function verdictOf(checks: Check[]): { verdict: CaseVerdict; reason: stri
   return { verdict: 'PASS', reason: `${checks.length} check(s) passed` };
 }
 
-export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured: CapturedMessage[], g: GradeContext): Graded {
+/**
+ * Grade one case. The sent message is parsed once, here: its shape comes back with the grade for the
+ * runner's `evidence.sent`, so the runner need not parse (and decrypt) it again.
+ */
+export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured: CapturedMessage[], g: GradeContext): Graded & { sentShape: string } {
+  const sentParsed = parsed(sent, g.keys);
+  return { ...gradeParsed(decl, sentParsed, smtp, captured, g), sentShape: sentParsed.root ? shapeOf(sentParsed.root) : '(unparseable)' };
+}
+
+function gradeParsed(decl: CaseDecl, sentParsed: { root?: Layer; error?: string }, smtp: SubmitResult, captured: CapturedMessage[], g: GradeContext): Graded {
   const checks: Check[] = [];
   const req = decl.requirements[0]!;
   const check = (ok: boolean, message: string, requirement = req, strength: Strength = decl.strength, expected?: string, found?: string): void => {
     checks.push({ requirement, strength, ok, message, ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}) });
   };
-  const sentParsed = parsed(sent, g.keys);
   const sentRoot = sentParsed.root;
   // `sent` is the runner's to fill (src/harness/run.ts); the grader adds what it parsed of it.
   const evidence: Evidence = {

@@ -12,7 +12,6 @@ import type { RecipientKey } from '../cms/recipient-info.js';
 import { submit } from '../smtp/submit.js';
 import { CaptureSink } from '../smtp/sink.js';
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_CONCURRENCY, MAX_RUN_MS } from '../smtp/limits.js';
-import { shapeOf, parseMessage } from '../message/layers.js';
 import { DomsecError } from '../errors.js';
 import { CaseContext, CaseNotApplicable } from './context.js';
 import { loadGatewayCertificates } from './gateway-certificates.js';
@@ -142,13 +141,7 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
       const captured = smtp.accepted ? await sink.waitFor(rcpt, remaining) : await sink.waitFor(rcpt, Math.min(AFTER_REJECT_SETTLE_MS, remaining), 0);
       // Relayed to the wrong recipient: what arrived for no case recipient of this run counts as evidence, not as this case's output.
       const graded = grade(decl, message, smtp, captured, g);
-      let sentShape = '(unparseable)';
-      try {
-        sentShape = shapeOf(parseMessage(message, { keys }));
-      } catch {
-        /* the case may send malformed input on purpose */
-      }
-      graded.evidence.sent = { bytes: message.length, shape: sentShape, messageId, mailFrom, rcptTo: [rcpt] };
+      graded.evidence.sent = { bytes: message.length, shape: graded.sentShape, messageId, mailFrom, rcptTo: [rcpt] };
       return { ...base, verdict: graded.verdict, reason: graded.reason, checks: graded.checks, evidence: graded.evidence, durationMs: Date.now() - t0 };
     } catch (e) {
       return { ...base, verdict: 'ERROR', reason: `the harness failed on this case: ${e instanceof Error ? e.message : String(e)}`, durationMs: Date.now() - t0 };
