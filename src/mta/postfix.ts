@@ -181,6 +181,25 @@ async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
   }
 }
 
+/**
+ * The watchdog's script ($1 the master's pid, which is also its process group; $2 the folder): SIGTERM to
+ * the master, up to 3 s for it to exit (a zombie counts as gone), then SIGKILL to its group until no live
+ * member is left (up to 5 s), and only then remove the folder. Waiting for the group matters: a child
+ * still dying (under load, in uninterruptible I/O) keeps the inherited listening sockets open, and a
+ * folder already removed would tell an observer that Postfix is gone while its ports still answer.
+ * `group_alive` reads /proc as groupMembers() does, in POSIX sh so that the watchdog needs nothing but sh.
+ * `kill -KILL "-PGID"`, not `kill -KILL -- "-PGID"`: Debian's sh is dash, whose kill builtin takes `--` for
+ * a number and fails ("Illegal number: -"), so the group was never killed. Exported for its test.
+ */
+export const WATCHDOG_SCRIPT = [
+  'group_alive() { for s in /proc/[0-9]*/stat; do read -r l < "$s" || continue; r=${l##*) }; st=${r%% *}; r=${r#* }; r=${r#* }; [ "$st" != Z ] && [ "${r%% *}" = "$1" ] && return 0; done; return 1; }',
+  'read _unused',
+  'kill -TERM "$1" 2>/dev/null',
+  'i=0; while [ $i -lt 30 ] && [ -d "/proc/$1" ] && ! grep -q ") Z " "/proc/$1/stat" 2>/dev/null; do sleep 0.1; i=$((i+1)); done',
+  'i=0; while [ $i -lt 50 ] && group_alive "$1" 2>/dev/null; do kill -KILL "-$1" 2>/dev/null; sleep 0.1; i=$((i+1)); done',
+  'rm -rf -- "$2"',
+].join('\n');
+
 /** Live instances (master pid -> folder and watchdog), for the exit hook. */
 const live = new Map<number, { dir: string; watchdog?: ChildProcess }>();
 let exitHookInstalled = false;
@@ -197,10 +216,10 @@ function installExitHook(): void {
       }
     }
     // Synchronous from here on: wait briefly for the kills to land, then remove the folders.
-    const until = Date.now() + 1000;
+    const until = Date.now() + KILL_WAIT_MS;
     for (const [pgid, { dir }] of live) {
       while (groupMembers(pgid).length > 0 && Date.now() < until) {
-        /* spin: at most a second, once, at exit */
+        /* spin: at most KILL_WAIT_MS, once, at exit, and only while a SIGKILLed member has not yet died */
       }
       try {
         rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 10 });
@@ -388,8 +407,7 @@ async function launch(
     'sh',
     [
       '-c',
-      // SIGTERM to the master, up to 3 s for it to exit (a zombie counts as gone), SIGKILL to what is left of its group, remove the folder.
-      'read _unused; kill -TERM "$1" 2>/dev/null; i=0; while [ $i -lt 30 ] && [ -d "/proc/$1" ] && ! grep -q ") Z " "/proc/$1/stat" 2>/dev/null; do sleep 0.1; i=$((i+1)); done; kill -KILL -- "-$1" 2>/dev/null; sleep 0.2; rm -rf -- "$2"',
+      WATCHDOG_SCRIPT,
       'domsec-postfix-watchdog',
       String(pid),
       workDir,

@@ -12,14 +12,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CaptureSink } from '../../src/smtp/sink.js';
 import { submit } from '../../src/smtp/submit.js';
 import { findPostfix, freePort, startPostfix, MtaError, type RunningPostfix } from '../../src/mta/index.js';
+import { WATCHDOG_SCRIPT } from '../../src/mta/postfix.js';
 import { startRecorder, withoutLeadingReceived, type Recorder } from './helpers.js';
-import { alive, waitUntil } from '../helpers/process.js';
+import { alive, groupAlive, waitUntil } from '../helpers/process.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/start-postfix.mjs', import.meta.url));
 const ALICE = { user: 'alice@example.org', pass: 'alice secret:with colon' };
@@ -218,7 +221,9 @@ describe('lifecycle', () => {
         }
         // exit: the 'exit' hook SIGKILLs the master's group at once; SIGKILL of Node: the watchdog stops it.
         expect(await waitUntil(() => !alive(info.pid), 10_000)).toBe(true);
+        // The folder goes only after the whole group is gone, so that its absence means no listener is left.
         expect(await waitUntil(() => !existsSync(info.workDir), 10_000)).toBe(true);
+        expect(groupAlive(info.pid)).toBe(false);
         expect(await refused(info.port)).toBe(true);
       } finally {
         if (child.exitCode === null) child.kill('SIGKILL');
@@ -227,4 +232,33 @@ describe('lifecycle', () => {
       }
     });
   }
+});
+
+describe('the watchdog script (run by /bin/sh when the Node process that started Postfix dies)', () => {
+  it('SIGKILLs a process group that ignores SIGTERM, and removes the folder only once no member is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'domsec-watchdog-'));
+    writeFileSync(join(dir, 'marker'), 'x');
+    // A stand-in for the master and two children, all ignoring SIGTERM (an ignored signal stays ignored across exec).
+    const group = spawn('sh', ['-c', "trap '' TERM; sleep 60 & sleep 60 & wait"], { detached: true, stdio: 'ignore' });
+    const pgid = group.pid!;
+    try {
+      expect(await waitUntil(() => groupAlive(pgid), 5_000)).toBe(true);
+      const watchdog = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'domsec-postfix-watchdog', String(pgid), dir], { stdio: ['pipe', 'ignore', 'pipe'] });
+      let stderr = '';
+      watchdog.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((r) => watchdog.once('exit', (code) => r(code)));
+      // End-of-file on the pipe is the watchdog's signal that its parent is gone.
+      watchdog.stdin!.end();
+      expect(await exited, stderr).toBe(0);
+      expect(groupAlive(pgid)).toBe(false);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
