@@ -3,8 +3,7 @@ import { DomsecError } from '../errors.js';
 
 export interface Command {
   name: string;
-  summary: string;
-  /** Full --help text. */
+  /** Full --help text. (The one-line summary for `domsec --help` is in the registry, src/cli/main.ts.) */
   help: string;
   run(argv: string[]): Promise<number>;
 }

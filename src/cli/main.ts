@@ -6,19 +6,32 @@ import 'reflect-metadata';
 import { isDomsecError } from '../errors.js';
 import { EXIT, REFUSAL_CODES } from './exit-codes.js';
 import type { Command } from './command.js';
-import { inspect } from './commands/inspect.js';
-import { verify } from './commands/verify.js';
-import { sign } from './commands/sign.js';
-import { encrypt } from './commands/encrypt.js';
-import { decrypt } from './commands/decrypt.js';
-import { pki } from './commands/pki.js';
-import { demo } from './commands/demo.js';
-import { vectors } from './commands/vectors.js';
-import { run } from './commands/run.js';
-import { report } from './commands/report.js';
-import { gateway } from './commands/gateway.js';
 
-export const COMMANDS: readonly Command[] = [pki, inspect, sign, verify, encrypt, decrypt, vectors, run, report, gateway, demo];
+/**
+ * The commands, each imported only when it is called: loading all of them (the SMTP harness, the report
+ * renderer, smtp-server, nodemailer, handlebars) cost about 1.1 s per call, which every `domsec` call
+ * paid, and a client run through the command adapter calls `domsec` several times per case.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  /** One line, for `domsec --help`. */
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'pki', summary: 'generate a test PKI: CA, domain signers, DCAs, users, and certificates that break the naming rule', load: async () => (await import('./commands/pki.js')).pki },
+  { name: 'inspect', summary: 'show the layer shape of a message, its signers, attributes and recipients', load: async () => (await import('./commands/inspect.js')).inspect },
+  { name: 'sign', summary: 'apply a domain signature by the rules of draft Section 5', load: async () => (await import('./commands/sign.js')).sign },
+  { name: 'verify', summary: 'verify every signature and the DOMSEC rules; print the report and Authentication-Results', load: async () => (await import('./commands/verify.js')).verify },
+  { name: 'encrypt', summary: 'encrypt a message for recipients and/or DCAs (cases a-d)', load: async () => (await import('./commands/encrypt.js')).encrypt },
+  { name: 'decrypt', summary: 'decrypt the outermost envelopedData/authEnvelopedData (as recipient or DCA)', load: async () => (await import('./commands/decrypt.js')).decrypt },
+  { name: 'vectors', summary: 'generate the golden vectors (reproducibly) or check a vectors folder with the engine', load: async () => (await import('./commands/vectors.js')).vectors },
+  { name: 'run', summary: 'grade a gateway over SMTP (--profile) or a client through its command line (--adapter), requirement by requirement', load: async () => (await import('./commands/run.js')).run },
+  { name: 'report', summary: 'render a run as one HTML file, compare two runs, or write an accepted baseline', load: async () => (await import('./commands/report.js')).report },
+  { name: 'gateway', summary: 'run the reference DOMSEC gateway (or a faulty variant) as an SMTP relay (loopback by default)', load: async () => (await import('./commands/gateway.js')).gateway },
+  { name: 'demo', summary: 'the main job: start the reference gateway on loopback, run every suite against it, write the report', load: async () => (await import('./commands/demo.js')).demo },
+];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -48,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.INPUT;
   }
   try {
-    return await cmd.run(rest);
+    return await (await cmd.load()).run(rest);
   } catch (e) {
     if (isDomsecError(e)) {
       process.stderr.write(`domsec ${cmd.name}: ${e.code}: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -8,6 +8,7 @@ import { writeTestPki, type TestPki } from '../../src/pki/index.js';
 import { buildExampleInput, SECTION5_EXAMPLES } from '../../src/domsec/examples.js';
 import { testPki } from '../helpers/pki.js';
 import { exampleParties, HEADERS } from '../helpers/messages.js';
+import { COMMANDS } from '../../src/cli/main.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIX = (p: string) => fileURLToPath(new URL(`../fixtures/${p}`, import.meta.url));
@@ -50,6 +51,15 @@ describe('domsec CLI', () => {
       const h = domsec(cmd, '--help');
       expect(h.code).toBe(0);
       expect(h.stdout).toMatch(new RegExp(`^Usage: domsec ${cmd}`));
+    }
+  });
+
+  it('every registry entry loads the command of its name (the commands are imported lazily)', async () => {
+    expect(new Set(COMMANDS.map((e) => e.name)).size).toBe(COMMANDS.length);
+    for (const entry of COMMANDS) {
+      const cmd = await entry.load();
+      expect(cmd.name).toBe(entry.name);
+      expect(cmd.help).toMatch(new RegExp(`^Usage: domsec ${entry.name}\\b`));
     }
   });
 

@@ -22,7 +22,6 @@ export function decryptMessage(raw: Buffer, who: { certDer: Buffer; key: import(
 
 export const decrypt: Command = {
   name: 'decrypt',
-  summary: 'decrypt the outermost envelopedData/authEnvelopedData (as recipient or DCA)',
   help: `Usage: domsec decrypt FILE --cert CERT --key KEY [--out FILE]
 
 Finds the RecipientInfo that matches CERT (issuerAndSerialNumber or subjectKeyIdentifier), recovers

@@ -16,7 +16,6 @@ const PINNED_PKI = fileURLToPath(new URL('../../../vectors/keys', import.meta.ur
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'the main job: start the reference gateway on loopback, run every suite against it, write the report',
   help: `Usage: domsec demo [--out DIR] [--policy encrypt|no-encrypt] [--progress bar|lines]
 
 Starts the built-in reference gateway (domain example.org, the pinned test PKI of vectors/keys) on free

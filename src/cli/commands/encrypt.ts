@@ -24,7 +24,6 @@ export function encryptMessage(raw: Buffer, opts: Parameters<typeof envelopeLaye
 
 export const encrypt: Command = {
   name: 'encrypt',
-  summary: 'encrypt a message for recipients and/or DCAs (cases a-d)',
   help: `Usage: domsec encrypt FILE --recip CERT [--recip CERT ...] [options]
        domsec encrypt FILE --to ADDRESS [--to ADDRESS ...] --lookup ldap://HOST:PORT/BASE-DN|DIR|FILE.pem [options]
 

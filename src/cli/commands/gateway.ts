@@ -18,7 +18,6 @@ function eventLine(e: GatewayEvent): string {
 
 export const gateway: Command = {
   name: 'gateway',
-  summary: 'run the reference DOMSEC gateway (or a faulty variant) as an SMTP relay (loopback by default)',
   help: `Usage: domsec gateway --config FILE [--fault NAME ...]
        domsec gateway --list-faults
 

@@ -7,7 +7,6 @@ import { EXIT } from '../exit-codes.js';
 
 export const inspect: Command = {
   name: 'inspect',
-  summary: 'show the layer shape of a message, its signers, attributes and recipients',
   help: `Usage: domsec inspect FILE [--json] [--cert C --key K]...
 
 Reads FILE (an RFC 5322 message, or a DER/BER/PEM CMS object; - for standard input) and prints its

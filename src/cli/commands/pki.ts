@@ -8,7 +8,6 @@ import { DomsecError } from '../../errors.js';
 
 export const pki: Command = {
   name: 'pki',
-  summary: 'generate a test PKI: CA, domain signers, DCAs, users, and certificates that break the naming rule',
   help: `Usage: domsec pki --out DIR [--domain D ...] [--now TIME] [--organization NAME]
 
 Writes a test PKI to DIR: ca.crt (the trust anchor), and per domain D (default example.test and

@@ -10,7 +10,6 @@ import { formatComparison } from '../../report/text.js';
 
 export const report: Command = {
   name: 'report',
-  summary: 'render a run as one HTML file, compare two runs, or write an accepted baseline',
   help: `Usage: domsec report RESULTS.json --html OUT.html [--expect FILE]
        domsec report --compare OLD.json NEW.json [--json]
        domsec report RESULTS.json --write-expect FILE [--why TEXT]

@@ -17,7 +17,6 @@ import { formatBaselineCheck, progressBar, progressLine } from '../../report/tex
 
 export const run: Command = {
   name: 'run',
-  summary: 'grade a gateway over SMTP (--profile) or a client through its command line (--adapter), requirement by requirement',
   help: `Usage: domsec run --profile FILE [--suite NAME ...] [--out DIR] [--expect FILE] [--progress bar|lines]
        domsec run --adapter FILE [--out DIR] [--expect FILE] [--progress bar|lines]
 

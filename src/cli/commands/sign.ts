@@ -10,7 +10,6 @@ import { LOOKUP_HELP, LOOKUP_OPTIONS, planAddressLookups } from '../../directory
 
 export const sign: Command = {
   name: 'sign',
-  summary: 'apply a domain signature by the rules of draft Section 5',
   help: `Usage: domsec sign FILE --cert SIGNER.crt --key SIGNER.key --trust CA.crt [options]
 
 Applies a domain signature as draft Section 5 says: finds the outer signedData (mlExpansionHistory),

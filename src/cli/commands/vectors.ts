@@ -7,7 +7,6 @@ import { join } from 'node:path';
 
 export const vectors: Command = {
   name: 'vectors',
-  summary: 'generate the golden vectors (reproducibly) or check a vectors folder with the engine',
   help: `Usage: domsec vectors [--out DIR] [--keys DIR] [--check DIR]
 
 Writes the golden vectors to DIR (default vectors): manifest.json (documented by vectors/schema.json)

@@ -9,7 +9,6 @@ import type { NamingRole } from '../../domsec/naming.js';
 
 export const verify: Command = {
   name: 'verify',
-  summary: 'verify every signature and the DOMSEC rules; print the report and Authentication-Results',
   help: `Usage: domsec verify FILE --trust CA.crt [--trust ...] [options]
 
 Verifies every signature in every layer (signature, messageDigest, contentType, certificate path at the
