@@ -47,6 +47,6 @@ export const outboundDcaCases: CaseDecl[] = [
     .requirements('DOMSEC-4-DCA-CASES', 'DOMSEC-4.1-RECIPIENT-INFO', 'DOMSEC-4.1-DCA-NAMING', 'DOMSEC-5-POLICY-ENCRYPT', 'DOMSEC-4-SIGN-BEFORE-ENCRYPT')
     .outbound()
     .onlyPolicy('encrypt')
-    .expect({ kind: 'encrypted-for-recipient-dca' })
+    .expect({ kind: 'encrypted-for-recipient-dca', shape: 'E(S[domainSig](S[-](data)))' })
     .build((ctx) => ctx.message(s1(ctx), alice(ctx))),
 ];

@@ -181,6 +181,8 @@ function gradeParsed(decl: CaseDecl, sentParsed: { root?: Layer; error?: string 
   check(fails.length === 0, fails.length ? `the output does not verify: ${fails.join(', ')}` : 'every signature in the output verifies', 'DOMSEC-3.2-ADHERE-NAMING', 'MUST');
 
   if (e.kind === 'encrypted-for-recipient-dca') {
+    evidence.expectedShape = e.shape;
+    evidence.expectedLayers = expectedLayers(e.shape, evidence.sentLayers, g.local);
     const top = root.kind === 'envelopedData' || root.kind === 'authEnvelopedData' ? root : undefined;
     check(!!top, top ? 'relayed encrypted' : `relayed unencrypted (${foundShape})`, 'DOMSEC-4-DCA-CASES', 'MUST', 'E(...)', foundShape);
     if (top && g.remoteDcaCert) {

@@ -35,8 +35,11 @@ export type Expectation =
   | { kind: 'domain-signed'; shape: { noEncrypt: string; encrypt: string }; keepOriginatorSignature?: boolean; emptyLayer?: boolean; mlAttributesCarried?: boolean }
   /** Outbound: the gateway must not produce a domain signature (draft 3.2): reject, or relay without one. */
   | { kind: 'no-domain-signature' }
-  /** Outbound DCA: relayed encrypted for the recipient's DCA, with originatorInfo (N13), domain-signed inside (SHOULD). */
-  | { kind: 'encrypted-for-recipient-dca' }
+  /**
+   * Outbound DCA: relayed encrypted for the recipient's DCA, with originatorInfo (N13), domain-signed inside
+   * (SHOULD). `shape` is the expected nesting, drawn in the report; only its outer envelope is a MUST.
+   */
+  | { kind: 'encrypted-for-recipient-dca'; shape: string }
   /** Inbound: delivered with an Authentication-Results smime result (N14), decrypted when it was for the local DCA. */
   | { kind: 'verdict'; verdict: Verdict; decrypted?: boolean };
 

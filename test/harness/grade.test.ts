@@ -12,7 +12,7 @@ import type { CaseDecl } from '../../src/harness/model.js';
 import type { SubmitResult } from '../../src/smtp/submit.js';
 import type { CapturedMessage } from '../../src/smtp/sink.js';
 import type { TestPki } from '../../src/pki/index.js';
-import { domainSignerCases } from '../../suites/domain-signer.js';
+import { domainSignerCases, outboundDcaCases } from '../../suites/domain-signer.js';
 import { inboundVerifierCases } from '../../suites/inbound.js';
 import { entry, keyOf, testPki } from '../helpers/pki.js';
 import { fixture, VALIDATION_TIME } from '../helpers/messages.js';
@@ -70,6 +70,29 @@ describe('grade() records the layers as evidence', () => {
     ]);
     expect(e.expectedLayers![0]!.signers[0]!.name).toBe(`the domain signer of ${LOCAL}`);
     expect(e.expectedLayers![1]!.signers[0]!.name).toBe(`alice@${LOCAL}`);
+  });
+
+  it("the outbound DCA case: the expected layers are drawn too (an envelope for the recipient's DCA over the domain signature)", () => {
+    const d = decl(outboundDcaCases, 'domsec::dca::case-d-outbound');
+    const sent = build(d);
+    const out = applyDomainSignature(sent, {
+      signers: [keyOf(pki, `${LOCAL}/signer-rsa`)],
+      dca: keyOf(pki, `${LOCAL}/dca-rsa`),
+      policy: { encryptOutbound: true },
+      encryptFor: [{ certDer: entry(pki, `${REMOTE}/dca-rsa`).certDer }],
+      trustAnchors: [pki.ca.certDer],
+      validationTime: VALIDATION_TIME,
+    }).message;
+    const r = grade(d, sent, accepted, [captured(out)], { ...g, policy: 'encrypt' });
+    expect(r.verdict).toBe('PASS');
+    expect(r.evidence.expectedShape).toBe('E(S[domainSig](S[-](data)))');
+    expect(r.evidence.expectedLayers!.map((l) => [l.label, l.origin])).toEqual([
+      ['E', 'gateway'],
+      ['S[domainSig]', 'gateway'],
+      ['S[-]', 'sent'],
+      ['data', 'sent'],
+    ]);
+    expect(r.evidence.received![0]!.layers!.layers.map((l) => l.label)).toEqual(['E', 'S[domainSig]', 'S[-]', 'data']);
   });
 
   it('a relay without the domain signature (FAIL): the expected layer the gateway should have added is there, the received layers lack it', () => {
