@@ -46,3 +46,12 @@ export const ASN1_MIN_BYTES_PER_NODE = 64;
 export function asn1MaxNodes(byteLength: number): number {
   return Math.min(ASN1_MAX_NODES, ASN1_NODE_ALLOWANCE + Math.floor(byteLength / ASN1_MIN_BYTES_PER_NODE));
 }
+
+/**
+ * Parsed certificates kept for reuse (src/x509/certificate.ts): verifying one signed layer parses the trust
+ * anchors, the signer and every path candidate, and a gateway sees the same few certificates in every
+ * message. 512 is far above what one run or one domain's correspondents use; only certificates up to
+ * 16 KiB are kept (real ones are 1-4 KB), so that hostile ones cannot pin more than about 8 MiB of DER.
+ */
+export const PARSED_CERTIFICATE_CACHE_ENTRIES = 512;
+export const PARSED_CERTIFICATE_CACHE_MAX_DER = 16 * 1024;

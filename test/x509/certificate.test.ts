@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { certToPem, parseCertificate, parseCertificates } from '../../src/x509/certificate.js';
+import { certToPem, parseCertificate, parseCertificates, parsedCertificateCacheSize } from '../../src/x509/certificate.js';
+import { PARSED_CERTIFICATE_CACHE_ENTRIES, PARSED_CERTIFICATE_CACHE_MAX_DER } from '../../src/limits.js';
+import { selfSignedEcCertificate } from '../helpers/self-signed.js';
 import { DomsecError } from '../../src/errors.js';
 import { id_ecPublicKey, rsaEncryption, secp384r1 } from '../../src/asn1/oids.js';
 
@@ -107,4 +109,59 @@ describe('parseCertificate', () => {
       expect((err as DomsecError).message).not.toContain('\n');
     });
   }
+});
+
+/**
+ * The same certificate with its serial number's last two bytes set from `n` (the top bit kept set: the
+ * fixture's serial is 00 80 FF, and DER wants the 00 only before such a byte): another DER, parsed again
+ * (parsing checks no signature).
+ */
+function withSerial(der: Buffer, n: number): Buffer {
+  const out = Buffer.from(der);
+  // tbsCertificate: [0] version (a0 03 02 01 02), then serialNumber (02 len ...).
+  const at = out.indexOf(Buffer.from([0xa0, 0x03, 0x02, 0x01, 0x02, 0x02]));
+  if (at < 0) throw new Error('fixture has no v3 version field');
+  const end = at + 7 + out[at + 6]!;
+  out[end - 1] = n & 0xff;
+  out[end - 2] = 0x80 | ((n >> 8) & 0x7f);
+  return out;
+}
+
+describe('parsed certificates are kept for reuse (src/limits.ts PARSED_CERTIFICATE_CACHE_*)', () => {
+  it('the same DER gives the same frozen result, equal to what the first parse read', () => {
+    const der = fx('san-forms.der');
+    const a = parseCertificate(der);
+    const b = parseCertificate(Buffer.from(der));
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(Object.isFrozen(a.sanUris)).toBe(true);
+    expect(() => (a.sanUris as string[]).push('smtp://injected.example')).toThrow(TypeError);
+    // The caller's buffer is not kept: writing to it changes nothing.
+    const mine = Buffer.from(der);
+    const c = parseCertificate(withSerial(mine, 4242));
+    mine.fill(0);
+    expect(parseCertificate(withSerial(fx('san-forms.der'), 4242))).toBe(c);
+    expect(c.serialNumberHex).toBe((0x8000 | 4242).toString(16));
+  });
+
+  it(`holds at most ${PARSED_CERTIFICATE_CACHE_ENTRIES} certificates, the least recently used leaving first`, () => {
+    const der = fx('san-forms.der');
+    const first = parseCertificate(withSerial(der, 1));
+    for (let n = 2; n <= PARSED_CERTIFICATE_CACHE_ENTRIES + 10; n++) parseCertificate(withSerial(der, n));
+    expect(parsedCertificateCacheSize()).toBe(PARSED_CERTIFICATE_CACHE_ENTRIES);
+    const again = parseCertificate(withSerial(der, 1));
+    expect(again).not.toBe(first);
+    expect(again.serialNumberHex).toBe(first.serialNumberHex);
+    // The most recent ones are still there.
+    expect(parseCertificate(withSerial(der, PARSED_CERTIFICATE_CACHE_ENTRIES + 10))).toBe(parseCertificate(withSerial(der, PARSED_CERTIFICATE_CACHE_ENTRIES + 10)));
+  });
+
+  it(`does not keep a certificate larger than ${PARSED_CERTIFICATE_CACHE_MAX_DER} bytes`, async () => {
+    const names = Array.from({ length: 700 }, (_v, i) => ({ type: 'dns' as const, value: `host-${i}.a-rather-long-name.example` }));
+    const { certDer } = await selfSignedEcCertificate([{ '2.5.4.3': ['big'] }], names);
+    expect(certDer.length).toBeGreaterThan(PARSED_CERTIFICATE_CACHE_MAX_DER);
+    const a = parseCertificate(certDer);
+    expect(a.sanDnsNames).toHaveLength(700);
+    expect(parseCertificate(certDer)).not.toBe(a);
+  });
 });
