@@ -16,11 +16,11 @@
  *    (MUST: never report success with garbage), and no output file (SHOULD: nothing half-written).
  */
 import { parseEntity, splitOuterHeaders } from '../mime/index.js';
-import { parseMessage, shapeOf, type EnvelopeLayer, type Layer } from '../message/layers.js';
+import { shapeOf, type EnvelopeLayer } from '../message/layers.js';
 import { verifyLayers } from '../domsec/verify.js';
 import { certRef } from '../cms/cert-ref.js';
 import { recipientInfoMatches, type RecipientKey } from '../cms/recipient-info.js';
-import { layerEvidence, verdictOf, type Graded } from '../harness/grade.js';
+import { layerEvidence, parsed, verdictOf, type Graded } from '../harness/grade.js';
 import type { Check, Evidence, Strength } from '../harness/model.js';
 import type { ClientCaseDecl, ClientInput } from './model.js';
 import type { CommandOutcome } from './spawn.js';
@@ -44,14 +44,6 @@ export interface Written {
 }
 
 const REQ_RECIPIENT_INFO = 'DOMSEC-4.1-RECIPIENT-INFO';
-
-function tryParse(raw: Buffer, keys: RecipientKey[]): { root?: Layer; error?: string } {
-  try {
-    return { root: parseMessage(raw, { keys }) };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
-}
 
 /**
  * The MIME entity a message carries, in a canonical form to compare: the message header fields (From,
@@ -92,12 +84,11 @@ export function gradeClient(decl: Pick<ClientCaseDecl, 'requirements' | 'strengt
   const { input } = written;
   const run = outcome.run;
   const allKeys = g.keys;
-  const sentParsed = tryParse(input.message, allKeys);
-  const sentShape = sentParsed.root;
-  const out = output.bytes ? tryParse(output.bytes, allKeys) : undefined;
+  const sentParsed = parsed(input.message, allKeys);
+  const out = output.bytes ? parsed(output.bytes, allKeys) : undefined;
   const evidence: Evidence = {
     command: [run],
-    sent: { bytes: input.message.length, shape: sentShape ? shapeOf(sentShape) : '(unparseable)', messageId: written.messageId, mailFrom: input.from, rcptTo: [input.to] },
+    sent: { bytes: input.message.length, shape: sentParsed.root ? shapeOf(sentParsed.root) : '(unparseable)', messageId: written.messageId, mailFrom: input.from, rcptTo: [input.to] },
     // The same layer-by-layer evidence as a gateway case: what the client was given and what it wrote.
     sentLayers: layerEvidence(sentParsed, g),
     received: output.bytes && out ? [{ bytes: output.bytes.length, shape: out.root ? shapeOf(out.root) : '(unparseable)', rcptTo: [input.to], ...(out.error ? { error: out.error } : {}), layers: layerEvidence(out, g) }] : [],
@@ -153,7 +144,7 @@ export function gradeClient(decl: Pick<ClientCaseDecl, 'requirements' | 'strengt
     check(addressed, addressed ? `a RecipientInfo for ${whose} (${input.recipient})` : `no RecipientInfo for ${whose} (${input.recipient}); it is encrypted for ${forWhom.join(', ') || 'nobody'}`, REQ_RECIPIENT_INFO, 'MUST', input.recipient, forWhom.join(', '));
     if (!addressed) return done();
     // Open it with that certificate's key alone: another key opening it proves nothing about this recipient.
-    const opened = tryParse(output.bytes, [target]).root;
+    const opened = parsed(output.bytes, [target]).root;
     const inner = opened && (opened.kind === 'envelopedData' || opened.kind === 'authEnvelopedData') ? opened.inner : undefined;
     const openError = opened && (opened.kind === 'envelopedData' || opened.kind === 'authEnvelopedData') ? opened.openError?.message : undefined;
     check(!!inner, inner ? `the key of ${input.recipient} opens it` : `the key of ${input.recipient} does not open it: ${openError ?? 'unknown error'}`, req);

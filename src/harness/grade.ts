@@ -13,6 +13,7 @@ import { recipientInfoMatches } from '../cms/recipient-info.js';
 import { REASONS } from '../domsec/reasons.js';
 import { isDomainSignature, signatureTypesOf } from '../domsec/signature-type.js';
 import { describeLayers, expectedLayers, unparsedLayers, verifyForEvidence } from './evidence.js';
+import type { VerificationReport, VerifyOptions } from '../domsec/verify.js';
 import type { RecipientKey } from '../cms/recipient-info.js';
 import type { SubmitResult } from '../smtp/submit.js';
 import type { CapturedMessage } from '../smtp/sink.js';
@@ -46,7 +47,14 @@ const TRANSPORT_FAILURES = new Set(['connection-refused', 'greeting-timeout', 't
 /** E and A are both "encrypted" for the rules: a gateway may choose AuthEnvelopedData. */
 export const normalizeShape = (s: string): string => s.replace(/A\(/g, 'E(');
 
-function parsed(raw: Buffer, keys: RecipientKey[]): { root?: Layer; error?: string } {
+/** A message parsed (and opened with the suite's keys), or why it does not parse. */
+export interface ParsedOrError {
+  root?: Layer;
+  error?: string;
+}
+
+/** Parses without throwing: what a gateway or client wrote may be anything; shared with src/adapter/grade.ts. */
+export function parsed(raw: Buffer, keys: RecipientKey[]): ParsedOrError {
   try {
     return { root: parseMessage(raw, { keys }) };
   } catch (e) {
@@ -67,15 +75,24 @@ export function smimeResults(raw: Buffer, flag: GradeContext['flag']): string[] 
     .flatMap((h) => [...h.matchAll(/\bsmime\s*=\s*([a-z]+)/gi)].map((m) => m[1]!.toLowerCase()));
 }
 
+type EvidenceContext = Pick<GradeContext, 'trustAnchors' | 'validationTime' | 'keys' | 'extraCertificates' | 'remoteDcaCert'>;
+
+/** How the grader verifies what a gateway relayed: the suite's trust anchors, at the run's validation time. */
+function verifyOptions(g: EvidenceContext): VerifyOptions {
+  return { trustAnchors: g.trustAnchors, validationTime: g.validationTime, ...(g.extraCertificates?.length ? { extraCertificates: g.extraCertificates } : {}) };
+}
+
 /**
- * The layers of a message as evidence (src/harness/evidence.ts): signers named from the message's or
- * the suite's certificates, recipients from the suite's, and each signature verified as the grader
- * verifies (trust anchors, validation time), so the report can say which signature failed and why.
+ * A parsed (or unparseable) message as layer evidence (src/harness/evidence.ts): signers named from the
+ * message's or the suite's certificates, recipients from the suite's, and each signature verified as the
+ * grader verifies, so the report can say which signature failed and why. Shared with src/adapter/grade.ts.
  */
-/** A parsed (or unparseable) message as layer evidence; shared with the client grader (src/adapter/grade.ts). */
-export function layerEvidence(p: { root?: Layer; error?: string }, g: Pick<GradeContext, 'trustAnchors' | 'validationTime' | 'keys' | 'extraCertificates' | 'remoteDcaCert'>): MessageLayers {
+export function layerEvidence(p: ParsedOrError, g: EvidenceContext): MessageLayers {
+  return describeParsed(p, g, p.root ? verifyForEvidence(p.root, verifyOptions(g)) : undefined);
+}
+
+function describeParsed(p: ParsedOrError, g: EvidenceContext, verification: VerificationReport | undefined): MessageLayers {
   if (!p.root) return unparsedLayers(p.error ?? 'does not parse');
-  const verification = verifyForEvidence(p.root, { trustAnchors: g.trustAnchors, validationTime: g.validationTime, ...(g.extraCertificates?.length ? { extraCertificates: g.extraCertificates } : {}) });
   const knownCertificates = [...g.keys.map((k) => k.certDer), ...(g.remoteDcaCert ? [g.remoteDcaCert] : [])];
   return describeLayers(p.root, { knownCertificates, ...(verification ? { verification } : {}) });
 }
@@ -104,20 +121,26 @@ export function grade(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, captured
   return { ...gradeParsed(decl, sentParsed, smtp, captured, g), sentShape: sentParsed.root ? shapeOf(sentParsed.root) : '(unparseable)' };
 }
 
-function gradeParsed(decl: CaseDecl, sentParsed: { root?: Layer; error?: string }, smtp: SubmitResult, captured: CapturedMessage[], g: GradeContext): Graded {
+function gradeParsed(decl: CaseDecl, sentParsed: ParsedOrError, smtp: SubmitResult, captured: CapturedMessage[], g: GradeContext): Graded {
   const checks: Check[] = [];
   const req = decl.requirements[0]!;
   const check = (ok: boolean, message: string, requirement = req, strength: Strength = decl.strength, expected?: string, found?: string): void => {
     checks.push({ requirement, strength, ok, message, ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}) });
   };
   const sentRoot = sentParsed.root;
+  // Each relayed message is parsed (and decrypted), verified and read for its verdict header once: the
+  // evidence and the checks below share the results.
+  const received = captured.map((m) => {
+    const p = parsed(m.raw, g.keys);
+    return { ...p, shape: p.root ? shapeOf(p.root) : '(unparseable)', smime: smimeResults(m.raw, g.flag), verification: p.root ? verifyForEvidence(p.root, verifyOptions(g)) : undefined };
+  });
   // `sent` is the runner's to fill (src/harness/run.ts); the grader adds what it parsed of it.
   const evidence: Evidence = {
     sentLayers: layerEvidence(sentParsed, g),
     smtp: { accepted: smtp.accepted, response: smtp.response, attempts: smtp.attempts, transcript: smtp.transcript, ...(smtp.failure ? { failure: smtp.failure } : {}) },
-    received: captured.map((m) => {
-      const p = parsed(m.raw, g.keys);
-      return { bytes: m.raw.length, shape: p.root ? shapeOf(p.root) : '(unparseable)', rcptTo: m.rcptTo, authenticationResults: smimeResults(m.raw, g.flag), ...(p.error ? { error: p.error } : {}), layers: layerEvidence(p, g) };
+    received: captured.map((m, i) => {
+      const r = received[i]!;
+      return { bytes: m.raw.length, shape: r.shape, rcptTo: m.rcptTo, authenticationResults: r.smime, ...(r.error ? { error: r.error } : {}), layers: describeParsed(r, g, r.verification) };
     }),
   };
   if (smtp.failure && TRANSPORT_FAILURES.has(smtp.failure)) {
@@ -132,8 +155,7 @@ function gradeParsed(decl: CaseDecl, sentParsed: { root?: Layer; error?: string 
       check(true, 'accepted and not relayed');
     } else {
       const before = domainSignatureCount(sentRoot);
-      const out = parsed(captured[0]!.raw, g.keys).root;
-      const after = domainSignatureCount(out);
+      const after = domainSignatureCount(received[0]!.root);
       check(after <= before, after > before ? `a domain signature was generated although the draft forbids it (${after - before} added)` : 'relayed without a new domain signature', req, decl.strength, `${before} domain signature(s)`, `${after}`);
     }
     return { ...verdictOf(checks), checks, evidence };
@@ -149,18 +171,17 @@ function gradeParsed(decl: CaseDecl, sentParsed: { root?: Layer; error?: string 
     return { ...verdictOf(checks), checks, evidence };
   }
   check(captured.length === 1, captured.length === 1 ? 'relayed once' : `relayed ${captured.length} times`, req, 'MUST', '1', String(captured.length));
-  const out = parsed(captured[0]!.raw, g.keys);
+  const out = received[0]!;
   if (!out.root) {
     check(false, `what the gateway relayed does not parse: ${out.error}`);
     return { ...verdictOf(checks), checks, evidence };
   }
   const root = out.root;
-  const foundShape = shapeOf(root);
+  const foundShape = out.shape;
   evidence.foundShape = foundShape;
 
   if (e.kind === 'verdict') {
-    const results = smimeResults(captured[0]!.raw, g.flag);
-    const found = results[0];
+    const found = out.smime[0];
     check(found !== undefined, found === undefined ? 'no verdict header (Authentication-Results smime, N14)' : `verdict smime=${found}`, req, 'MUST', `smime=${e.verdict}`, found ?? '(none)');
     if (found !== undefined) {
       if (e.verdict === 'pass') check(found === 'pass', found === 'pass' ? 'not flagged' : `a valid message was flagged (smime=${found})`, req, 'MUST', 'pass', found);
@@ -176,7 +197,9 @@ function gradeParsed(decl: CaseDecl, sentParsed: { root?: Layer; error?: string 
     return { ...verdictOf(checks), checks, evidence };
   }
 
-  const report = verifyLayers(root, { trustAnchors: g.trustAnchors, validationTime: g.validationTime, ...(g.extraCertificates?.length ? { extraCertificates: g.extraCertificates } : {}) });
+  // The evidence's verification of this message; verifying again only when that threw, so that the error
+  // reaches the runner (an ERROR naming it) as before.
+  const report = out.verification ?? verifyLayers(root, verifyOptions(g));
   const fails = report.reasons.filter((r) => REASONS[r].outcome === 'fail');
   check(fails.length === 0, fails.length ? `the output does not verify: ${fails.join(', ')}` : 'every signature in the output verifies', 'DOMSEC-3.2-ADHERE-NAMING', 'MUST');
 
