@@ -21,7 +21,7 @@ import { parseCertificate } from '../x509/certificate.js';
 import { signatureTypesOf } from '../domsec/signature-type.js';
 import { mlExpansionHistoryOf } from '../domsec/ml-expansion-history.js';
 import { verifyLayers, type VerificationReport, type VerifyOptions } from '../domsec/verify.js';
-import { layerChain, signedLabel, type EnvelopeLayer, type Layer, type SignedLayer } from '../message/layers.js';
+import { layerChain, layerLabel, SIGNATURE_TYPE_SHORT_NAMES, type EnvelopeLayer, type Layer, type SignedLayer } from '../message/layers.js';
 import { parseShape, tokenLabel, type LayerToken } from '../message/shape.js';
 import type { CertName, ExpectedLayer, LayerDetail, LayerDetailKind, LayerRecipient, LayerSigner, MessageLayers, OidRef } from './model.js';
 
@@ -213,7 +213,7 @@ function recipientDetails(layer: EnvelopeLayer, known: Known[]): Pick<LayerDetai
 }
 
 function layerDetail(layer: Layer, depth: number, known: Known[], opts: DescribeOptions): LayerDetail {
-  const d: LayerDetail = { depth, kind: detailKind(layer), label: 'data', bytes: layer.raw.length };
+  const d: LayerDetail = { depth, kind: detailKind(layer), label: bounded(layerLabel(layer)), bytes: layer.raw.length };
   const mediaType = layer.entity ? getHeader(layer.entity, 'Content-Type') : undefined;
   if (mediaType !== undefined) d.mediaType = bounded(mediaType);
   switch (layer.kind) {
@@ -231,7 +231,6 @@ function layerDetail(layer: Layer, depth: number, known: Known[], opts: Describe
 function signedDetail(layer: SignedLayer, depth: number, known: Known[], opts: DescribeOptions): Partial<LayerDetail> {
   const sd = layer.sd;
   const d: Partial<LayerDetail> = {
-    label: bounded(`${layer.kind === 'signedData' ? 'S' : 'M'}[${signedLabel(sd)}]`),
     ...(layer.cmsNested ? { cmsNested: true } : {}),
     contentType: oidRef(sd.eContentType),
     digestAlgorithms: sd.digestAlgorithms.slice(0, MAX_EVIDENCE_LIST).map(oidRef),
@@ -245,7 +244,6 @@ function signedDetail(layer: SignedLayer, depth: number, known: Known[], opts: D
 function envelopeDetail(layer: EnvelopeLayer, known: Known[]): Partial<LayerDetail> {
   const env = layer.env;
   return {
-    label: layer.kind === 'envelopedData' ? 'E' : 'A',
     ...(layer.cmsNested ? { cmsNested: true } : {}),
     contentType: oidRef(env.contentType),
     contentEncryptionAlgorithm: oidRef(env.contentEncryptionAlgorithm.oid),
@@ -294,12 +292,8 @@ export function verifyForEvidence(root: Layer, opts: VerifyOptions): Verificatio
 
 // ------------------------------------------------------------------ expected layers
 
-const SIGNATURE_TYPE_OID: Record<string, string> = {
-  originatorSig: O.id_sti_originatorSig,
-  domainSig: O.id_sti_domainSig,
-  addAttribSig: O.id_sti_addAttribSig,
-  reviewSig: O.id_sti_reviewSig,
-};
+/** The shape notation's SignatureType short names back to their OIDs. */
+const SIGNATURE_TYPE_OID: Record<string, string> = Object.fromEntries(Object.entries(SIGNATURE_TYPE_SHORT_NAMES).map(([oid, short]) => [short, oid]));
 
 function tokenKind(t: LayerToken): LayerDetailKind | undefined {
   switch (t.kind) {

@@ -211,21 +211,34 @@ export function contentInfoDer(layer: SignedLayer | EnvelopeLayer): Buffer {
 export function shapeOf(layer: Layer): string {
   switch (layer.kind) {
     case 'content':
-      return 'data';
+      return layerLabel(layer);
     case 'envelopedData':
-    case 'authEnvelopedData': {
-      const letter = layer.kind === 'envelopedData' ? 'E' : 'A';
-      return `${letter}(${layer.inner ? shapeOf(layer.inner) : '?'})`;
-    }
+    case 'authEnvelopedData':
+      return `${layerLabel(layer)}(${layer.inner ? shapeOf(layer.inner) : '?'})`;
     case 'signedData':
-    case 'multipartSigned': {
-      const letter = layer.kind === 'signedData' ? 'S' : 'M';
-      return `${letter}[${signedLabel(layer.sd)}](${layer.inner ? shapeOf(layer.inner) : 'detached'})`;
-    }
+    case 'multipartSigned':
+      return `${layerLabel(layer)}(${layer.inner ? shapeOf(layer.inner) : 'detached'})`;
   }
 }
 
-const STI_SHORT: Record<string, string> = {
+/** A layer's own token in the shape notation, without the layers inside it: `data`, `E`, `A`, `S[...]`, `M[...]`. */
+export function layerLabel(layer: Layer): string {
+  switch (layer.kind) {
+    case 'content':
+      return 'data';
+    case 'envelopedData':
+      return 'E';
+    case 'authEnvelopedData':
+      return 'A';
+    case 'signedData':
+      return `S[${signedLabel(layer.sd)}]`;
+    case 'multipartSigned':
+      return `M[${signedLabel(layer.sd)}]`;
+  }
+}
+
+/** The SignatureType values (draft 3.1.1) by OID, with the short names the shape notation writes. */
+export const SIGNATURE_TYPE_SHORT_NAMES: Readonly<Record<string, string>> = {
   [O.id_sti_originatorSig]: 'originatorSig',
   [O.id_sti_domainSig]: 'domainSig',
   [O.id_sti_addAttribSig]: 'addAttribSig',
@@ -238,7 +251,7 @@ export function signedLabel(sd: ParsedSignedData): string {
   for (const si of sd.signerInfos) {
     const st = signatureTypesOf(si);
     if (st.values.length === 0) types.add('-');
-    for (const v of st.values) types.add(STI_SHORT[v] ?? v);
+    for (const v of st.values) types.add(SIGNATURE_TYPE_SHORT_NAMES[v] ?? v);
   }
   const label = [...types].join(',');
   const ml = sd.signerInfos.some((si) => attributeValues(si.signedAttrs, O.id_aa_mlExpandHistory).length > 0);
