@@ -11,16 +11,8 @@ import type { CaseDecl, Expectation, Role, Strength } from '../src/harness/model
 import type { ClientCaseContext } from '../src/adapter/context.js';
 import type { ClientCaseDecl, ClientExpectation, ClientFeature, ClientInput, ClientStep } from '../src/adapter/model.js';
 
-/** What every case declaration has, gateway or client: identity, title, requirements, strength, features. */
-interface DeclCommon<F extends string> {
-  id: string;
-  suite: string;
-  role: Role;
-  title: string;
-  requirements: string[];
-  strength: Strength;
-  features?: F[];
-}
+/** What every case declaration has, gateway or client (CaseDecl's fields): identity, title, requirements, strength, features. */
+type DeclCommon<F extends string> = Pick<CaseDecl, 'id' | 'suite' | 'role' | 'title' | 'requirements' | 'strength'> & { features?: F[] };
 
 /** The fluent calls both builders share; each subclass adds its direction or command and its expectation. */
 abstract class DeclBuilder<D extends DeclCommon<F>, F extends string> {

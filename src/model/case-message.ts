@@ -22,33 +22,22 @@ import { CaseNotApplicable } from '../harness/context.js';
 import { buildModelMessage, type ModelKey, type ModelParties } from './build.js';
 import type { ModelMessage, Party, Recipient } from './tree.js';
 
-function partyEntry(ctx: CaseContext, p: Party): string {
-  switch (p) {
-    case 'originator':
-      return `${ctx.local}/user-alice`;
-    case 'other':
-      return `${ctx.local}/user-bob`;
-    case 'localDomain':
-      return `${ctx.local}/signer-rsa`;
-    case 'localDomainEc':
-      return `${ctx.local}/signer-ec`;
-    case 'foreignDomain':
-      return `${ctx.remote}/signer-rsa`;
-  }
-}
+/** The PKI entry playing each model party and recipient: which of the case's two domains, and the entry there. */
+const PARTY_ENTRY: Record<Party, readonly ['local' | 'remote', string]> = {
+  originator: ['local', 'user-alice'],
+  other: ['local', 'user-bob'],
+  localDomain: ['local', 'signer-rsa'],
+  localDomainEc: ['local', 'signer-ec'],
+  foreignDomain: ['remote', 'signer-rsa'],
+};
+const RECIPIENT_ENTRY: Record<Recipient, readonly ['local' | 'remote', string]> = {
+  localDca: ['local', 'dca-rsa'],
+  remoteDca: ['remote', 'dca-rsa'],
+  remoteUser: ['remote', 'user-bob'],
+  remoteUserEc: ['remote', 'user-carol-ec'],
+};
 
-function recipientEntry(ctx: CaseContext, r: Recipient): string {
-  switch (r) {
-    case 'localDca':
-      return `${ctx.local}/dca-rsa`;
-    case 'remoteDca':
-      return `${ctx.remote}/dca-rsa`;
-    case 'remoteUser':
-      return `${ctx.remote}/user-bob`;
-    case 'remoteUserEc':
-      return `${ctx.remote}/user-carol-ec`;
-  }
-}
+const entryName = (ctx: CaseContext, [domain, name]: readonly ['local' | 'remote', string]): string => `${ctx[domain]}/${name}`;
 
 /** The PKI entry an 'untrustedCert' signature is made with: its certificate does not chain to the trust anchor. */
 export function untrustedEntry(ctx: CaseContext): string {
@@ -69,8 +58,8 @@ export function caseParties(ctx: CaseContext): ModelParties {
     return k;
   };
   return {
-    party: (p) => key(partyEntry(ctx, p)),
-    recipient: (r) => ({ certDer: ctx.cert(recipientEntry(ctx, r)) }),
+    party: (p) => key(entryName(ctx, PARTY_ENTRY[p])),
+    recipient: (r) => ({ certDer: ctx.cert(entryName(ctx, RECIPIENT_ENTRY[r])) }),
     untrusted: () => key(untrustedEntry(ctx)),
     headers: ctx.headers(`Alice <alice@${ctx.local}>`),
     signingTime: ctx.time,

@@ -13,24 +13,11 @@ const chain = (s: string): LayerToken[] => {
   return p.chain;
 };
 
-/** Back to the harness's notation, to prove the parse loses nothing. */
+/** Back to the harness's notation, to prove the parse loses nothing: each token's label, the rest of the chain inside it. */
 function unparse(c: LayerToken[]): string {
   const [t, ...rest] = c;
   if (!t) return '';
-  switch (t.kind) {
-    case 'S':
-    case 'M':
-      return `${t.kind}[${t.labels.join(',')}](${unparse(rest)})`;
-    case 'E':
-    case 'A':
-      return `${t.kind}(${unparse(rest)})`;
-    case 'data':
-      return 'data';
-    case 'unopened':
-      return '?';
-    case 'detached':
-      return 'detached';
-  }
+  return rest.length ? `${tokenLabel(t)}(${unparse(rest)})` : tokenLabel(t);
 }
 
 describe('parseShape', () => {
