@@ -31,18 +31,17 @@ export function parseShape(shape: string): ParsedShape {
   const fail = (why: string): ParsedShape => ({ ok: false, error: `not a layer shape (${why} at offset ${i})` });
   for (;;) {
     if (chain.length > MAX_PARSE_DEPTH) return fail('too deeply nested');
-    const rest = shape.slice(i);
-    if (rest.startsWith('data')) {
+    if (shape.startsWith('data', i)) {
       chain.push({ kind: 'data' });
       i += 4;
       break;
     }
-    if (rest.startsWith('detached')) {
+    if (shape.startsWith('detached', i)) {
       chain.push({ kind: 'detached' });
       i += 8;
       break;
     }
-    if (rest.startsWith('?')) {
+    if (shape[i] === '?') {
       chain.push({ kind: 'unopened' });
       i += 1;
       break;
