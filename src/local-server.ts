@@ -3,7 +3,7 @@
  * src/mta/postfix.ts for Postfix): finding a daemon's binary outside PATH, picking a free port, probing a
  * listener, and telling whether a child process has exited.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -56,4 +56,26 @@ export function isGone(pid: number): boolean {
       return true;
     }
   }
+}
+
+/** Live processes of a process group (Linux /proc), zombies excluded. */
+export function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return isGone(pgid) ? [] : [pgid];
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (f[0] !== 'Z' && Number(f[2]) === pgid) out.push(Number(e));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
 }

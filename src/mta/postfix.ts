@@ -16,7 +16,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { canConnect, freePort, isGone, which } from '../local-server.js';
+import { canConnect, freePort, groupMembers, isGone, which } from '../local-server.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -140,28 +140,6 @@ function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: nu
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     else child.stdin?.end();
   });
-}
-
-/** Live processes of a process group (Linux /proc), zombies excluded. */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return isGone(pgid) ? [] : [pgid];
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (f[0] !== 'Z' && Number(f[2]) === pgid) out.push(Number(e));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return out;
 }
 
 function signalGroup(pgid: number, sig: NodeJS.Signals): void {

@@ -1,5 +1,5 @@
 /** Watching the real servers the tests start (slapd, Postfix) come and go. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** True while a process with this pid exists and is not a zombie (an orphan's zombie waits for pid 1 to reap it). */
 export function alive(pid: number): boolean {
@@ -14,21 +14,6 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** True while a process group has a member that is not a zombie (Linux /proc). */
-export function groupAlive(pgid: number): boolean {
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (f[0] !== 'Z' && Number(f[2]) === pgid) return true;
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return false;
 }
 
 export async function waitUntil(cond: () => boolean, ms: number): Promise<boolean> {
