@@ -23,6 +23,7 @@ import { mlExpansionHistoryOf } from '../domsec/ml-expansion-history.js';
 import { verifyLayers, type VerificationReport, type VerifyOptions } from '../domsec/verify.js';
 import { layerChain, layerLabel, SIGNATURE_TYPE_SHORT_NAMES, type EnvelopeLayer, type Layer, type SignedLayer } from '../message/layers.js';
 import { parseShape, tokenLabel, type LayerToken } from '../message/shape.js';
+import { displayName, recipientDisplayName } from './model.js';
 import type { CertName, ExpectedLayer, LayerDetail, LayerDetailKind, LayerRecipient, LayerSigner, MessageLayers, OidRef } from './model.js';
 
 // ------------------------------------------------------------------ limits
@@ -105,11 +106,6 @@ export function certName(der: Buffer): CertName | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The name to show for a certificate: its CN, else its first SubjectAltName, else its subject. */
-export function displayName(c: CertName): string {
-  return c.cn || c.sanUris[0] || c.sanDnsNames[0] || c.sanEmails[0] || c.subject;
 }
 
 function sidText(si: ParsedSignerInfo): string {
@@ -387,7 +383,7 @@ export function expectedLayers(shape: string, sent: MessageLayers | undefined, l
         sentDepth: j,
         note: keptNote(kind),
         signers: (kept.signers ?? []).map((s) => ({ name: s.name, signatureTypes: s.signatureTypes })),
-        recipients: (kept.recipients ?? []).map((r) => ({ name: r.certificates[0] ? displayName(r.certificates[0]) : r.rids[0] ?? r.type })),
+        recipients: (kept.recipients ?? []).map((r) => ({ name: recipientDisplayName(r) })),
       };
     }
     return { kind, label, origin: 'gateway', ...addedLayer(t, kind, safeLocal) };

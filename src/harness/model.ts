@@ -90,6 +90,16 @@ export interface CertName {
   sanEmails: string[];
 }
 
+/** The name to show for a certificate: its CN, else its first SubjectAltName, else its subject. */
+export function displayName(c: CertName): string {
+  return c.cn || c.sanUris[0] || c.sanDnsNames[0] || c.sanEmails[0] || c.subject;
+}
+
+/** The name to show for a RecipientInfo: the certificate it names, else its first rid, else its type. */
+export function recipientDisplayName(r: Pick<LayerRecipient, 'certificates' | 'rids' | 'type'>): string {
+  return r.certificates[0] ? displayName(r.certificates[0]) : (r.rids[0] ?? r.type);
+}
+
 /**
  * What a layer is, for the evidence: the layer kinds of src/message/layers.ts, with a SignedData
  * without SignerInfos told apart as the empty signature layer (draft 2.3, N12).

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DomsecError } from '../errors.js';
 import type { RunResults } from './run.js';
-import { GATEWAY_ROLES, ROLES, type CommandRun } from './model.js';
+import { GATEWAY_ROLES, ROLES, type CaseResult, type CommandRun, type Role } from './model.js';
 
 export const RESULTS_FORMAT = 'domsec-results/1';
 
@@ -40,18 +40,29 @@ function atomicWrite(path: string, data: string): void {
 
 const xml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
+/** How a client command ended (src/adapter/spawn.ts): a time-out kills its process group. For JUnit and the report. */
+export function commandEnd(c: CommandRun): string {
+  return c.timedOut ? 'timed out, process group killed' : c.signal ? `killed by ${c.signal}` : c.exitCode === null ? 'not started' : `exit status ${c.exitCode}`;
+}
+
 /** A client command's evidence (the command adapter), as lines for a JUnit error body. */
 function commandLines(c: CommandRun): string[] {
-  const end = c.timedOut ? 'timed out, process group killed' : c.signal ? `killed by ${c.signal}` : c.exitCode === null ? 'not started' : `exit status ${c.exitCode}`;
-  return [`${c.step}: ${c.argv.join(' ')}`, `${end} after ${c.durationMs} ms`, ...(c.stderrTail ? [`stderr: ${c.stderrTail}`] : [])];
+  return [`${c.step}: ${c.argv.join(' ')}`, `${commandEnd(c)} after ${c.durationMs} ms`, ...(c.stderrTail ? [`stderr: ${c.stderrTail}`] : [])];
+}
+
+/**
+ * The roles a run reports, for JUnit and the report alike: every gateway role (an empty one says the role
+ * was not tested) unless the run tested a client only (the command adapter); 'client' only when client
+ * cases ran.
+ */
+export function reportedRoles(cases: readonly Pick<CaseResult, 'role'>[]): Role[] {
+  const clientRun = cases.length > 0 && cases.every((c) => c.role === 'client');
+  return ROLES.filter((role) => (GATEWAY_ROLES.includes(role) && !clientRun) || cases.some((c) => c.role === role));
 }
 
 export function junitXml(r: RunResults): string {
   const req = requirementCatalogue();
-  // Every gateway role gets a testsuite (an empty one says the role was not tested); 'client' only when a client was run.
-  // A run through the command adapter (client cases only) tested no gateway: its file has the client testsuite alone.
-  const clientRun = r.cases.length > 0 && r.cases.every((c) => c.role === 'client');
-  const suites = ROLES.filter((role) => (GATEWAY_ROLES.includes(role) && !clientRun) || r.cases.some((c) => c.role === role)).map((role) => {
+  const suites = reportedRoles(r.cases).map((role) => {
     const cases = r.cases.filter((c) => c.role === role);
     const failures = cases.filter((c) => c.verdict === 'FAIL').length;
     const errors = cases.filter((c) => c.verdict === 'ERROR').length;

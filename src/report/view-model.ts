@@ -10,7 +10,8 @@
  * built from indexes, never from the input.
  */
 import type { CaseResult, CaseVerdict, CertName, Check, CommandRun, ExpectedLayer, LayerDetail, LayerSigner, MessageLayers, OidRef } from '../harness/model.js';
-import { GATEWAY_ROLES, ROLES } from '../harness/model.js';
+import { displayName, recipientDisplayName, ROLES, type LayerDetailKind } from '../harness/model.js';
+import { commandEnd, reportedRoles } from '../harness/results.js';
 import type { RunResults } from '../harness/run.js';
 import { itemText, type BaselineCheck, type BaselineItem } from './baseline.js';
 import type { Catalogue, CatalogueRequirement } from './catalogue.js';
@@ -393,15 +394,6 @@ export function coverage(catalogue: Catalogue, statuses: Map<string, ReqStatus>)
 
 // ------------------------------------------------------------------ layers: drawing and details
 
-/**
- * A certificate's name for display: its CN, else its first SubjectAltName, else its subject (as the
- * harness names signers, src/harness/evidence.ts displayName, which the report does not import: it reads
- * results files and needs none of the engine).
- */
-function certLabel(c: CertName): string {
-  return c.cn || c.sanUris[0] || c.sanDnsNames[0] || c.sanEmails[0] || c.subject;
-}
-
 const oidText = (o: OidRef): string => (o.name ? `${o.name} (${o.oid})` : o.oid);
 const oidList = (l: readonly OidRef[] | undefined, none = 'none'): string => (l?.length ? l.map(oidText).join(', ') : none);
 /** SignatureType values as the shapes name them: id-sti-domainSig -> domainSig. */
@@ -427,10 +419,6 @@ function signerStatus(s: LayerSigner): { mark: string; tone: string; words: stri
 
 const lineClass = (tone: string): string => (tone ? `line-${tone}` : 'line-plain');
 
-function recipientName(r: { certificates: CertName[]; rids: string[]; type: string }): string {
-  return r.certificates[0] ? certLabel(r.certificates[0]) : (r.rids[0] ?? r.type);
-}
-
 function more(n: number | undefined, what: string): BoxLine[] {
   return n && n > 0 ? [{ text: `+ ${n} more ${what}`, tooltip: `${n} more ${what}: see the layers in detail`, cls: 'line-plain' }] : [];
 }
@@ -446,17 +434,17 @@ export function layerLines(l: LayerDetail): BoxLine[] {
     const types = s.signatureTypes.map(typeShort).join(', ');
     return { text: `${st.mark} ${s.name}${types ? ` · ${types}` : ''}`, tooltip: `signer ${s.name} (${s.sid}), SignatureType ${types || 'absent'}: ${st.words}`, cls: lineClass(st.tone) };
   });
-  out.push(...more(signers.length - MAX_BOX_SIGNERS + (l.signersOmitted ?? 0), 'signers'));
+  out.push(...more(Math.max(0, signers.length - MAX_BOX_SIGNERS) + (l.signersOmitted ?? 0), 'signers'));
   for (const r of recipients.slice(0, MAX_BOX_RECIPIENTS)) {
-    const name = recipientName(r);
+    const name = recipientDisplayName(r);
     out.push({ text: `→ ${name}${r.used ? ' (opened)' : ''}`, tooltip: `RecipientInfo (${r.type}) for ${name}${r.rids.length ? `, ${r.rids.join('; ')}` : ''}${r.used ? ': the suite opened the layer with it' : ''}`, cls: 'line-plain' });
   }
-  out.push(...more(recipients.length - MAX_BOX_RECIPIENTS + (l.recipientsOmitted ?? 0), 'recipients'));
+  out.push(...more(Math.max(0, recipients.length - MAX_BOX_RECIPIENTS) + (l.recipientsOmitted ?? 0), 'recipients'));
   return out;
 }
 
 /** The box lines of an expected layer: who must sign it, for whom it must be encrypted. */
-export function expectedLines(l: ExpectedLayer): BoxLine[] {
+function expectedLines(l: ExpectedLayer): BoxLine[] {
   const out: BoxLine[] = l.signers.slice(0, MAX_BOX_SIGNERS).map((s) => {
     const types = s.signatureTypes.map(typeShort).join(', ');
     return { text: `${s.name}${types ? ` · ${types}` : ''}`, tooltip: `signer: ${s.name}, SignatureType ${types || 'absent'}`, cls: 'line-plain' };
@@ -517,7 +505,7 @@ function shapePanels(c: CaseResult): ShapePanelView[] {
     });
 }
 
-const KIND_TITLE: Record<string, string> = {
+const KIND_TITLE: Record<LayerDetailKind, string> = {
   signedData: 'SignedData',
   multipartSigned: 'multipart/signed (detached SignedData)',
   emptySignature: 'SignedData without signers: the empty signature layer (N12)',
@@ -555,7 +543,7 @@ function layerDetailView(l: LayerDetail, i: number): LayerDetailView {
   if (l.digestAlgorithms) rows.push(row('Digest algorithms', oidList(l.digestAlgorithms)));
   if (l.certificates !== undefined) rows.push(row('Certificates carried', String(l.certificates)));
   if (l.contentEncryptionAlgorithm) rows.push(row('Content encryption', oidText(l.contentEncryptionAlgorithm)));
-  if (l.originatorCertificates) rows.push(row('OriginatorInfo certificates (N13)', l.originatorCertificates.length ? l.originatorCertificates.map((c) => `${certLabel(c)} [${sanText(c)}]`).join('; ') : 'none'));
+  if (l.originatorCertificates) rows.push(row('OriginatorInfo certificates (N13)', l.originatorCertificates.length ? l.originatorCertificates.map((c) => `${displayName(c)} [${sanText(c)}]`).join('; ') : 'none'));
   if (l.opened !== undefined) rows.push(row('Opened by the suite', l.opened ? 'yes' : `no: ${l.notOpened ?? 'no key'}`, l.opened ? '' : 'warn'));
   if (l.signers && l.signers.length === 0 && !l.signersOmitted) rows.push(row('SignerInfos', 'none'));
   if (l.signersOmitted) rows.push(row('SignerInfos not described', String(l.signersOmitted)));
@@ -564,7 +552,7 @@ function layerDetailView(l: LayerDetail, i: number): LayerDetailView {
   const groups = [
     ...(l.signers ?? []).map(signerGroup),
     ...(l.recipients ?? []).map((r, k): DetailGroup => ({
-      heading: `RecipientInfo ${k + 1} (${r.type}): ${recipientName(r)}`,
+      heading: `RecipientInfo ${k + 1} (${r.type}): ${recipientDisplayName(r)}`,
       rows: [
         row('Recipient identifier', r.rids.join('; ') || 'none'),
         row('Key encryption', oidText(r.keyEncryptionAlgorithm)),
@@ -614,14 +602,8 @@ export function shellQuote(arg: string): string {
 }
 
 function commandView(r: CommandRun): CommandView {
-  // As the adapter reports them (src/adapter/spawn.ts, JUnit in src/harness/results.ts): a time-out kills the process group.
-  const status = r.timedOut
-    ? { status: 'timed out, process group killed', statusCls: 'v-error' }
-    : r.signal
-      ? { status: `killed by ${r.signal}`, statusCls: 'v-error' }
-      : r.exitCode === null
-        ? { status: 'not started', statusCls: 'v-error' }
-        : { status: `exit status ${r.exitCode}`, statusCls: r.exitCode === 0 ? 'v-pass' : 'v-warn' };
+  // A command that exited passes or warns by its status; one that timed out, was killed or never started is an error.
+  const status = { status: commandEnd(r), statusCls: r.timedOut || r.signal || r.exitCode === null ? 'v-error' : r.exitCode === 0 ? 'v-pass' : 'v-warn' };
   return {
     step: r.step,
     argv: r.argv.map(shellQuote).join(' '),
@@ -796,12 +778,9 @@ export function buildReportView(results: RunResults, opts: ViewOptions): ReportV
     return requirementRow(id, undefined, results, spec, anchors, worst(cases.map((c) => verdictFor(c, id))) ?? 'NONE');
   });
 
-  // As in the JUnit output (src/harness/results.ts): every gateway role is listed (a role no case tested
-  // says so) unless the run tested a client only; `client`, and any role of a hand-edited file, only
-  // when cases of it ran.
+  // The roles the JUnit output has (src/harness/results.ts reportedRoles), then any role of a hand-edited file that ran.
   const present = new Set<string>(results.cases.map((c) => c.role));
-  const clientRun = results.cases.length > 0 && results.cases.every((c) => c.role === 'client');
-  const roleNames = [...ROLES.filter((r) => (GATEWAY_ROLES.includes(r) && !clientRun) || present.has(r)), ...[...present].filter((r) => !(ROLES as readonly string[]).includes(r))];
+  const roleNames = [...reportedRoles(results.cases), ...[...present].filter((r) => !(ROLES as readonly string[]).includes(r))];
   const roles = roleNames.map((role) => {
     const cases = results.cases.filter((c) => c.role === role);
     return { role, ...roleVerdict(cases), counts: countsLine(cases) };

@@ -336,6 +336,9 @@ describe('layers of each case: drawn with signers and recipients, and in detail'
     const lines = layerLines({ depth: 0, kind: 'signedData', label: 'S[-]', bytes: 1, signers: Array(5).fill(signer), signersOmitted: 10, recipients: Array(4).fill(recipient) });
     expect(lines.map((l) => l.text)).toEqual(['· s', '· s', '· s', '+ 12 more signers', '→ r', '→ r', '→ r', '+ 1 more recipients']);
     expect(layerLines({ depth: 0, kind: 'signedData', label: '?', bytes: 1, error: 'broken' })).toEqual([{ text: 'not described', tooltip: 'broken', cls: 'line-bad' }]);
+    // Fewer listed than a box shows, more marked omitted (a hand-edited file): only the omitted ones are "more".
+    const few = layerLines({ depth: 0, kind: 'signedData', label: 'S[-]', bytes: 1, signers: [signer], signersOmitted: 5, recipients: [recipient], recipientsOmitted: 2 });
+    expect(few.map((l) => l.text)).toEqual(['· s', '+ 5 more signers', '→ r', '+ 2 more recipients']);
   });
 });
 
