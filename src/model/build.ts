@@ -121,7 +121,9 @@ function boundaryFor(signedPart: Buffer, name: string): string {
 export function buildModelMessage(parties: ModelParties, m: ModelMessage, o: BuildOptions = {}): BuiltMessage {
   const layers = new Map<ModelNode, BuiltLayer>();
   const chain = chainOf(m.root);
-  const rng = new SeededRng(o.seed ?? 'domsec-model:build');
+  // The default seed is the one the builder had under test/property: robustness seeds and paths reported
+  // before it moved here replay the same input bytes.
+  const rng = new SeededRng(o.seed ?? 'domsec-property:build');
   for (let i = chain.length - 1; i >= 0; i--) {
     const node = chain[i]!;
     const isRoot = i === 0;
