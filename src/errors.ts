@@ -6,6 +6,8 @@ export type DomsecErrorCode =
   | 'BAD_ARGUMENT' // a caller or CLI argument is wrong
   | 'FILE_UNREADABLE' // a file could not be read
   | 'WRITE_FAILED' // an output file or folder could not be written
+  | 'OUTPUT_EXISTS' // an output file or folder exists and the command may not replace it (no --force; a folder the tool did not write)
+  | 'OUTPUT_IS_INPUT' // the output path names a file the command reads
   | 'MALFORMED_DER' // bytes that do not decode as the ASN.1 structure expected
   | 'MALFORMED_MIME' // a MIME entity that cannot be split into headers/body/parts
   | 'MALFORMED_CERTIFICATE'

@@ -55,3 +55,49 @@ export function asn1MaxNodes(byteLength: number): number {
  */
 export const PARSED_CERTIFICATE_CACHE_ENTRIES = 512;
 export const PARSED_CERTIFICATE_CACHE_MAX_DER = 16 * 1024;
+
+/**
+ * Certificate, key and PEM-bundle files given on the command line or in a configuration (--trust, --cert,
+ * --key, --recip, a gateway's tls files): a certificate is 1-4 KB and the largest public trust store
+ * bundle about 250 KB, so 16 MiB is far beyond any legitimate one while `--trust /dev/zero` stops at once
+ * (issue 12: every read is bounded while reading, not after).
+ */
+export const MAX_CREDENTIAL_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * JSON configuration files (gateway config, profile, client adapter, accepted baseline): a few KB each in
+ * practice; 16 MiB bounds memory and JSON.parse time on a wrong or endless file.
+ */
+export const MAX_CONFIG_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Work per message in verification (issue 12, item 6: a 4 MB message with 300 SignerInfos and 600
+ * same-named certificates took minutes). Every limit below ends in a `fail` reason code of its own
+ * (src/domsec/reasons.ts, LIMIT_*), never in a pass, and none is near what a real message uses.
+ */
+
+/**
+ * SignerInfos in one SignedData. RFC 5652 allows any number; S/MIME uses one per algorithm of one
+ * signer (RFC 8551 3.5: e.g. RSA and ECDSA side by side), a domain signer two or three. 16 is far above
+ * that and bounds the signature checks (and content digests) one layer can ask for.
+ */
+export const MAX_SIGNERS_PER_SIGNED_DATA = 16;
+
+/** SignerInfos over all the layers of one message: 64 nested signed layers (issue 2) with four signers each. */
+export const MAX_SIGNERS_PER_MESSAGE = 256;
+
+/**
+ * Distinct certificates carried by one message (every SignedData's CertificateSet, plus the caller's
+ * extra certificates). A signer sends its chain, 2-4 certificates, per signed layer; 256 covers 64
+ * layers of 4. Each is parsed once per message (src/x509/pool.ts), so this bounds parsing too.
+ */
+export const MAX_CERTIFICATES_PER_MESSAGE = 256;
+
+/**
+ * Issuer candidates tried (one certificate signature check each) while building one signer's path.
+ * A real path needs one per link, cross-certification and key rollover a few more.
+ */
+export const MAX_PATH_BUILD_STEPS = 100;
+
+/** Issuer candidates tried over all the signers of one message: shared, so that many signers cannot multiply the work. */
+export const MAX_PATH_BUILD_STEPS_PER_MESSAGE = 1000;
