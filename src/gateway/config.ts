@@ -13,8 +13,12 @@
  *     "dca": "example.org/dca-rsa",
  *     "policy": { "encryptOutbound": false },
  *     "recipientDcas": { "example.test": "example.test/dca-rsa" },
- *     "users": { "alice@example.org": "secret" }
+ *     "users": { "alice@example.org": "secret" },
+ *     "originatorAuthentication": { "method": "smtp-auth" }
  *   }
+ *
+ * Signing with two algorithms (draft 3.1.1: the same SignatureType in every SignerInfo) is two entries in
+ * `signers`, e.g. ["example.org/signer-rsa", "example.org/signer-ec"].
  */
 import type { NamingRole } from '../domsec/naming.js';
 import type { FaultName } from './faults.js';
@@ -62,6 +66,21 @@ export interface GatewayConfig {
   validationTime?: string;
   /** Seeded faults (faulty variants), default none. */
   faults?: FaultName[];
+  /**
+   * Draft 3.2, N17: how the originator of mail that carries no valid originator signature is
+   * authenticated: `smtp-auth` (default: an SMTP-authenticated session), `trusted-address` (a submission
+   * from one of `trustedAddresses`, IP addresses or CIDR ranges), `signature-only` (no external mechanism:
+   * only a valid originator signature whose certificate names the From: address).
+   */
+  originatorAuthentication?: { method: OriginatorAuthenticationMethod; trustedAddresses?: string[] };
+  /**
+   * Draft 4.1, case (c): end recipients the gateway encrypts for with their own certificate instead of
+   * their domain's DCA, address -> PKI entry, e.g. {"bob@example.org": "example.org/user-bob"}. Used
+   * whenever the message is encrypted (local policy or a lower envelopedData, Section 5).
+   */
+  recipientCertificates?: Record<string, string>;
 }
+
+export type OriginatorAuthenticationMethod = 'smtp-auth' | 'trusted-address' | 'signature-only';
 
 export { validateGatewayConfig, loadGatewayConfig } from './validate.js';

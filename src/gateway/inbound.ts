@@ -8,7 +8,8 @@
  *     the naming convention of draft 2.4 (src/domsec/verify.ts);
  *  3. flag the result (N14): prepend `Authentication-Results: <authserv-id>; smime=<result> ...`
  *     (RFC 8601 with the RFC 7281 smime method), after deleting any Authentication-Results that claims
- *     this authserv-id (RFC 8601 5: a forged one must not reach the user).
+ *     this authserv-id (RFC 8601 5: a forged one must not reach the user), whether or not the header
+ *     block parses (src/gateway/headers.ts).
  *
  * A message whose S/MIME structure cannot be decoded is still delivered, flagged smime=permerror: RFC 7281
  * 3.1 defines permerror for a signature that cannot be processed because of an unrecoverable error in the
@@ -20,7 +21,8 @@ import { parseMessage, type Layer } from '../message/layers.js';
 import { authenticationResults, verifyLayers, type VerificationReport } from '../domsec/verify.js';
 import { isEqualOrAscendant, normalizeDomain, originatorDomain } from '../domsec/naming.js';
 import { REASONS, type ReasonCode } from '../domsec/reasons.js';
-import { parseEntity, prependHeaders, splitOuterHeaders, type HeaderField } from '../mime/index.js';
+import { prependHeaders, splitOuterHeaders } from '../mime/index.js';
+import { stripOwnAuthenticationResults } from './headers.js';
 import type { GatewayRuntime } from './runtime.js';
 
 export interface InboundResult {
@@ -57,33 +59,14 @@ function flagAscendant(report: VerificationReport): VerificationReport {
   return { ...report, reasons: [...report.reasons, 'NAMING_DOMAIN_MISMATCH'], verdict: 'policy' };
 }
 
-/** Does this Authentication-Results value claim our authserv-id (RFC 8601 2.2: the first token, case-insensitive)? */
-function claimsUs(value: string, authservId: string): boolean {
-  const id = /^\s*([^\s;]+)/.exec(value)?.[1];
-  return !!id && id.toLowerCase() === authservId.toLowerCase();
-}
-
-const keepField = (authservId: string) => (h: HeaderField): boolean => !(h.name.toLowerCase() === 'authentication-results' && claimsUs(h.value, authservId));
-
-/** The message without Authentication-Results fields claiming our authserv-id; unchanged when its header does not parse. */
-function withoutForgedResults(raw: Buffer, authservId: string): Buffer {
-  let entity;
-  try {
-    entity = parseEntity(raw);
-  } catch {
-    return raw;
-  }
-  const keep = entity.headers.filter(keepField(authservId));
-  if (keep.length === entity.headers.length) return raw;
-  return Buffer.concat([...keep.map((h) => h.raw), raw.subarray(entity.headerBytes.length)]);
-}
-
 /** Cases b and d: the decrypted entity with the message's own header fields (src/cli/commands/decrypt.ts). */
-function decryptedMessage(root: Layer & { inner: Layer }, authservId: string): Buffer {
+function decryptedMessage(root: Layer & { inner: Layer }): Buffer {
   if (!root.entity) return root.inner.raw;
-  const outer = splitOuterHeaders(root.entity).outer.filter(keepField(authservId));
-  // The decrypted entity carries only Content-* fields; MIME-Version goes with the message header (RFC 2045 4).
-  const mimeVersion = root.inner.entity ? [Buffer.from('MIME-Version: 1.0\r\n')] : [];
+  const outer = splitOuterHeaders(root.entity).outer;
+  // MIME-Version goes with the message header (RFC 2045 4); once: the decrypted entity may carry its own
+  // (issue 12: decrypted output had it twice).
+  const hasOwn = !!root.inner.entity && root.inner.entity.headers.some((h) => h.name.toLowerCase() === 'mime-version');
+  const mimeVersion = root.inner.entity && !hasOwn ? [Buffer.from('MIME-Version: 1.0\r\n')] : [];
   return Buffer.concat([...outer.map((h) => (h.raw[h.raw.length - 1] === 0x0a ? h.raw : Buffer.concat([h.raw, Buffer.from('\r\n')]))), ...mimeVersion, root.inner.raw]);
 }
 
@@ -95,8 +78,11 @@ const commentText = (s: string): string => s.replace(/[\x00-\x1f\x7f()\\]+/g, ' 
  * (not a DomsecError): anything wrong with the message ends in a flag, not an exception.
  */
 export function processInbound(raw: Buffer, rt: GatewayRuntime, trace: ReadonlyArray<readonly [string, string]> = []): InboundResult {
-  // Authentication-Results on top, then the trace fields (Received) the caller adds for this hop.
-  const flagged = (body: Buffer, ar: string | undefined): Buffer => prependHeaders(body, [...(ar === undefined ? [] : [['Authentication-Results', ar] as const]), ...trace]);
+  // Authentication-Results on top, then the trace fields (Received) the caller adds for this hop. Whatever
+  // is delivered first loses every Authentication-Results field claiming our authserv-id (RFC 8601 5),
+  // including those of a decrypted entity's own header and those of a header block that does not parse.
+  const flagged = (body: Buffer, ar: string | undefined): Buffer =>
+    prependHeaders(stripOwnAuthenticationResults(body, rt.authservId), [...(ar === undefined ? [] : [['Authentication-Results', ar] as const]), ...trace]);
   const noAr = rt.faults.has('verifier-no-authentication-results');
   let root: Layer;
   try {
@@ -104,8 +90,7 @@ export function processInbound(raw: Buffer, rt: GatewayRuntime, trace: ReadonlyA
   } catch (e) {
     if (!(e instanceof DomsecError)) throw e;
     const ar = `${rt.authservId}; smime=permerror (${commentText(`${e.code}: ${e.message}`)})`;
-    const body = withoutForgedResults(raw, rt.authservId);
-    return { message: flagged(body, noAr ? undefined : ar), result: 'permerror', decrypted: false, ...(noAr ? {} : { authenticationResults: ar }) };
+    return { message: flagged(raw, noAr ? undefined : ar), result: 'permerror', decrypted: false, ...(noAr ? {} : { authenticationResults: ar }) };
   }
   let report = verifyLayers(root, {
     trustAnchors: rt.trustAnchors,
@@ -119,7 +104,7 @@ export function processInbound(raw: Buffer, rt: GatewayRuntime, trace: ReadonlyA
 
   const forUs = (root.kind === 'envelopedData' || root.kind === 'authEnvelopedData') && !!root.inner;
   const decrypt = forUs && !rt.faults.has('no-inbound-decrypt');
-  const body = decrypt ? decryptedMessage(root as Layer & { inner: Layer }, rt.authservId) : withoutForgedResults(raw, rt.authservId);
+  const body = decrypt ? decryptedMessage(root as Layer & { inner: Layer }) : raw;
   return {
     message: flagged(body, noAr ? undefined : ar),
     result: report.verdict,

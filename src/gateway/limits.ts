@@ -19,6 +19,50 @@ export const MAX_CLIENTS = 64;
 /** Idle time before smtp-server drops a connection: a case's DATA takes milliseconds on loopback, 30 s spares slow CI machines. */
 export const SOCKET_TIMEOUT_MS = 30_000;
 
+/**
+ * Total time a client has for one command line, counted from the gateway's previous reply (or greeting) to
+ * the line's end. The idle timeout above restarts at every byte, so without this a client trickling one
+ * byte a second held its slot forever (issue 12, item 11). A command line is at most 512 octets (RFC 5321
+ * 4.5.3.1.4) and loopback clients send it at once; 30 s is the idle allowance plus nothing to trickle with.
+ */
+export const COMMAND_MAX_MS = 30_000;
+
+/**
+ * Total time for the message content of one DATA, from the 354 reply to the final ".": 100 MiB (the SIZE
+ * limit) at 1 MB/s, slow for loopback and any LAN. RFC 5321 4.5.3.2.6 bounds each read at 3 minutes; this
+ * bounds the whole, so a client trickling the content cannot keep a slot (issue 12, item 11).
+ */
+export const DATA_MAX_MS = 120_000;
+
+/**
+ * Total time of one SMTP session: a client that keeps sending short commands (NOOP, RSET) within
+ * COMMAND_MAX_MS each would otherwise still hold a slot for ever. The suite opens one session per case;
+ * ten minutes is far above any case and still frees every slot in bounded time.
+ */
+export const SESSION_MAX_MS = 10 * 60_000;
+
+/**
+ * Concurrent sessions from one client address per listener: half of MAX_CLIENTS, so one client cannot take
+ * every slot, and above what the suite (DEFAULT_CONCURRENCY) or a relaying MTA (Postfix's default
+ * destination concurrency is 20) opens at once.
+ */
+export const MAX_CLIENTS_PER_ADDRESS = 32;
+
+/**
+ * DOMSEC work per message runs in worker threads (src/gateway/pool.ts), so that a costly message never
+ * stops the listeners, the relay or SIGTERM (issue 12, item 6). Two workers for a 2-core machine; further
+ * messages wait their turn (at most one per connection, so the queue is bounded by MAX_CLIENTS per listener).
+ */
+export const MESSAGE_WORKERS = 2;
+
+/**
+ * Engine time one message may take in its worker before the worker is stopped and the message refused
+ * (552 5.3.4, a processing limit): 100 MiB signs, encrypts or verifies in a few seconds (npm run bench), so
+ * a message still running after 60 s is one the engine cannot finish in reasonable time (a CPU bomb), and
+ * the client is answered well within the 10 minutes RFC 5321 4.5.3.2.6 has it wait for the reply to DATA.
+ */
+export const MESSAGE_PROCESSING_MAX_MS = 60_000;
+
 /** How long close() lets open sessions finish before they get 421 and are cut. */
 export const CLOSE_TIMEOUT_MS = 2_000;
 

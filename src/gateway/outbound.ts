@@ -30,24 +30,23 @@ export function addressDomain(address: string): string | undefined {
 }
 
 /**
- * Encryption certificates for the envelope recipients (draft 4.1: the recipient domain's DCA), one per
- * domain. When a recipient's domain has no known DCA, none is given: encrypting for only some recipients
- * would leave the others unable to read the message, so the engine then refuses with NO_RECIPIENTS if
- * (and only if) the message has to be encrypted.
+ * Encryption certificates for the envelope recipients (draft 4.1: "the recipient DCA's certificate or the
+ * end recipient's certificate"): a recipient listed in recipientCertificates gets its own certificate (case
+ * (c)), any other its domain's DCA (case (d)); each certificate once. When a recipient has neither, none is
+ * given: encrypting for only some recipients would leave the others unable to read the message, so the
+ * engine then refuses with NO_RECIPIENTS if (and only if) the message has to be encrypted.
  */
 export function recipientCertificates(rt: GatewayRuntime, rcptTo: string[]): { encryptFor: RecipientInput[]; missing: string[] } {
-  const certs = new Map<string, Buffer>();
+  const certs: Buffer[] = [];
   const missing = new Set<string>();
   for (const r of rcptTo) {
     const d = addressDomain(r);
-    const cert = d ? rt.recipientDcas.get(d) : undefined;
+    const cert = rt.endRecipients.get(r.toLowerCase()) ?? (d ? rt.recipientDcas.get(d) : undefined);
     if (!cert) missing.add(d ?? r);
-    else if (!certs.has(d!)) certs.set(d!, cert);
+    else if (!certs.some((c) => c.equals(cert))) certs.push(cert);
   }
   if (missing.size) return { encryptFor: [], missing: [...missing] };
-  const unique: Buffer[] = [];
-  for (const c of certs.values()) if (!unique.some((u) => u.equals(c))) unique.push(c);
-  return { encryptFor: unique.map((certDer) => ({ certDer })), missing: [] };
+  return { encryptFor: certs.map((certDer) => ({ certDer })), missing: [] };
 }
 
 /** The knobs of the Section 5 copy for the active outbound faults; undefined when none is active. */

@@ -34,6 +34,8 @@ export const REPLIES = {
   noRecipients: { code: 550, enhanced: '5.7.5', text: 'cryptographic failure, no encryption certificate for a recipient', rfc: 'draft 4.1, 5, RFC 3463 5.7.5' },
   /** The message (MIME or CMS) cannot be parsed. */
   malformed: { code: 554, enhanced: '5.6.0', text: 'malformed message content', rfc: 'RFC 5321 4.2.3 (554 transaction failed), RFC 3463 5.6.0' },
+  /** Inbound: a recipient outside the gateway's domain (draft 4: the DCA decrypts for its own domain only; no open relay). */
+  notLocalRecipient: { code: 550, enhanced: '5.7.1', text: 'relaying denied, not a recipient of this domain', rfc: 'draft 4, RFC 5321 3.6.2, RFC 3463 5.7.1' },
   /** More recipients than MAX_RECIPIENTS in one transaction. */
   tooManyRecipients: { code: 452, enhanced: '4.5.3', text: 'too many recipients', rfc: 'RFC 5321 4.5.3.1.10, RFC 3463 4.5.3' },
   /** Over the SIZE limit. */

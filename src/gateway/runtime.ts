@@ -3,6 +3,7 @@
  * looked up), so that a wrong entry name is a start-time error and not a per-message failure.
  */
 import type { KeyObject } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 import { DomsecError } from '../errors.js';
 import { loadTestPki, type PkiEntry, type TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
@@ -11,7 +12,7 @@ import { normalizeDomain, type NamingRole } from '../domsec/naming.js';
 import type { DomainSignerKey } from '../message/build.js';
 import type { RecipientKey } from '../cms/recipient-info.js';
 import type { FaultName } from './faults.js';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig, OriginatorAuthenticationMethod } from './config.js';
 
 export interface KeyPair {
   certDer: Buffer;
@@ -36,6 +37,28 @@ export interface GatewayRuntime {
   tls?: { key: string; cert: string };
   /** Keys the seeded faults sign with, resolved at start. */
   faultKeys: { foreign?: KeyPair; lookalike?: KeyPair };
+  /** Draft 3.2, N17: how the originator of unsigned mail is authenticated outside S/MIME. */
+  originatorAuthentication: { method: OriginatorAuthenticationMethod; isTrusted(address: string): boolean };
+  /** Draft 4.1, case (c): end-recipient address (lowercased) -> its own encryption certificate. */
+  endRecipients: Map<string, Buffer>;
+}
+
+/** A client address matcher for originatorAuthentication.trustedAddresses (IP addresses or CIDR ranges). */
+export function trustedAddressMatcher(list: readonly string[]): (address: string) => boolean {
+  const block = new BlockList();
+  for (const entry of list) {
+    const [addr, prefix] = entry.split('/') as [string, string | undefined];
+    const type = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) block.addAddress(addr, type);
+    else block.addSubnet(addr, Number(prefix), type);
+  }
+  return (address: string): boolean => {
+    // smtp-server normalises IPv4-mapped IPv6 (::ffff:127.0.0.1) to IPv4; check both forms anyway.
+    const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+    if (v4) return block.check(v4, 'ipv4');
+    const t = isIP(address);
+    return t === 4 ? block.check(address, 'ipv4') : t === 6 ? block.check(address, 'ipv6') : false;
+  };
 }
 
 function lookup(pki: TestPki, name: string, field: string): PkiEntry {
@@ -71,6 +94,11 @@ export async function buildRuntime(config: GatewayConfig): Promise<GatewayRuntim
     namingRole: config.namingRole ?? 'any',
     faults,
     faultKeys: {},
+    originatorAuthentication: {
+      method: config.originatorAuthentication?.method ?? 'smtp-auth',
+      isTrusted: trustedAddressMatcher(config.originatorAuthentication?.trustedAddresses ?? []),
+    },
+    endRecipients: new Map(Object.entries(config.recipientCertificates ?? {}).map(([a, name]) => [a.toLowerCase(), lookup(pki, name, `recipientCertificates["${a}"]`).certDer])),
   };
   if (config.users) rt.users = config.users;
   if (config.tls) rt.tls = { key: readPemFile(config.tls.key, 'gateway config: tls.key'), cert: readPemFile(config.tls.cert, 'gateway config: tls.cert') };

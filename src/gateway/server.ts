@@ -18,17 +18,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerAuthenticationResponse, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { DomsecError } from '../errors.js';
-import { prependHeaders } from '../mime/index.js';
 import { submit } from '../smtp/submit.js';
+import { boundedData, boundSessions, type BoundName } from '../smtp/bounds.js';
+import { isEqualOrAscendant } from '../domsec/naming.js';
 import type { GatewayConfig } from './config.js';
 import { validateGatewayConfig } from './validate.js';
 import { buildRuntime, type GatewayRuntime } from './runtime.js';
-import { processOutbound } from './outbound.js';
-import { processInbound } from './inbound.js';
+import { addressDomain } from './outbound.js';
+import { MessagePool } from './pool.js';
 import { REPLIES, replyError, replyForError, replyText, type ReplyName } from './replies.js';
 import {
-  CLOSE_TIMEOUT_MS, GATEWAY_MAX_MESSAGE_BYTES, MAX_CLIENTS, MAX_RECIPIENTS, RELAY_CONNECT_TIMEOUT_MS, RELAY_GREETING_TIMEOUT_MS, RELAY_MAX_RETRIES,
-  RELAY_SOCKET_TIMEOUT_MS, SOCKET_TIMEOUT_MS,
+  CLOSE_TIMEOUT_MS, COMMAND_MAX_MS, DATA_MAX_MS, GATEWAY_MAX_MESSAGE_BYTES, MAX_CLIENTS, MAX_CLIENTS_PER_ADDRESS, MAX_RECIPIENTS, MESSAGE_PROCESSING_MAX_MS,
+  MESSAGE_WORKERS, RELAY_CONNECT_TIMEOUT_MS, RELAY_GREETING_TIMEOUT_MS, RELAY_MAX_RETRIES, RELAY_SOCKET_TIMEOUT_MS, SESSION_MAX_MS, SOCKET_TIMEOUT_MS,
 } from './limits.js';
 
 export interface RunningGateway {
@@ -58,7 +59,34 @@ export interface GatewayEvent {
 
 export interface GatewayHooks {
   onEvent?(e: GatewayEvent): void;
+  /** A session ended by a time bound (src/smtp/bounds.ts). */
+  onBound?(which: BoundName, direction: Direction, session: SMTPServerSession): void;
+  /** The limits of src/gateway/limits.ts, scaled down by tests. */
+  limits?: Partial<GatewayLimits>;
+  /** The worker module (default src/gateway/worker.ts); tests wrap it to make a message slow. */
+  workerEntry?: URL;
 }
+
+/** The limits a running gateway applies; defaults from src/gateway/limits.ts (each with its reason there). */
+export interface GatewayLimits {
+  maxMessageBytes: number;
+  commandMs: number;
+  dataMs: number;
+  sessionMs: number;
+  maxClientsPerAddress: number;
+  messageMs: number;
+  workers: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
+  maxMessageBytes: GATEWAY_MAX_MESSAGE_BYTES,
+  commandMs: COMMAND_MAX_MS,
+  dataMs: DATA_MAX_MS,
+  sessionMs: SESSION_MAX_MS,
+  maxClientsPerAddress: MAX_CLIENTS_PER_ADDRESS,
+  messageMs: MESSAGE_PROCESSING_MAX_MS,
+  workers: MESSAGE_WORKERS,
+};
 
 type Reply = { ok: true; text: string } | { ok: false; name: ReplyName; detail?: string };
 
@@ -88,42 +116,78 @@ async function relay(nextHop: GatewayConfig['nextHop'], mailFrom: string, rcptTo
   return { ok: false, name: 'relayTransient', detail: `${r.failure ?? 'failure'}: ${r.response}` };
 }
 
-async function handleMessage(direction: Direction, raw: Buffer, session: SMTPServerSession, rt: GatewayRuntime, nextHop: GatewayConfig['nextHop'], hooks: GatewayHooks): Promise<Reply> {
+/**
+ * Draft 3.2, N17: is the originator authenticated by a mechanism external to S/MIME? By the configured
+ * method: an SMTP-authenticated session (smtp-auth), a client address the gateway trusts (trusted-address),
+ * or never (signature-only: only a valid originator signature naming the From: address authenticates,
+ * which the engine checks).
+ */
+export function externallyAuthenticated(rt: GatewayRuntime, session: Pick<SMTPServerSession, 'user' | 'remoteAddress'>): boolean {
+  const a = rt.originatorAuthentication;
+  switch (a.method) {
+    case 'smtp-auth':
+      return !!session.user;
+    case 'trusted-address':
+      return a.isTrusted(session.remoteAddress);
+    case 'signature-only':
+      return false;
+  }
+}
+
+interface Context {
+  rt: GatewayRuntime;
+  nextHop: GatewayConfig['nextHop'];
+  hooks: GatewayHooks;
+  limits: GatewayLimits;
+  pool: MessagePool;
+}
+
+async function handleMessage(direction: Direction, raw: Buffer, session: SMTPServerSession, cx: Context): Promise<Reply> {
+  const { rt, nextHop, hooks } = cx;
   const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
   const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+  const bytes = raw.length;
   const event = (reply: Reply, outcome: GatewayEvent['outcome'], extra: Partial<GatewayEvent> = {}): Reply => {
     const text = reply.ok ? `250 ${reply.text}` : `${REPLIES[reply.name].code} ${replyText(reply.name, reply.detail)}`;
     try {
-      hooks.onEvent?.({ direction, session: session.id, mailFrom, rcptTo, bytes: raw.length, reply: text, outcome, ...extra });
+      hooks.onEvent?.({ direction, session: session.id, mailFrom, rcptTo, bytes, reply: text, outcome, ...extra });
     } catch {
       /* a logging hook must not change the reply */
     }
     return reply;
   };
-  let out: Buffer;
-  const extra: Partial<GatewayEvent> = {};
-  try {
-    const received = receivedField(session, rt, direction);
-    if (direction === 'outbound') {
-      const r = processOutbound(raw, { mailFrom, rcptTo, authenticated: !!session.user }, rt);
-      out = prependHeaders(r.message, [received]);
-      extra.detail = r.steps.join('; ');
-    } else {
-      const r = processInbound(raw, rt, [received]);
-      out = r.message;
-      extra.result = r.result;
-      extra.detail = r.decrypted ? `decrypted ${r.shape ?? ''}`.trim() : r.shape ?? 'unparseable';
-    }
-  } catch (e) {
-    if (e instanceof DomsecError) return event({ ok: false, name: replyForError(e.code), detail: `${e.code}: ${e.message}` }, 'refused');
-    return event({ ok: false, name: 'internal', detail: e instanceof Error ? e.message : String(e) }, 'error');
+  // The DOMSEC work runs in a worker (src/gateway/pool.ts); `raw` is handed over, not copied.
+  const a = await cx.pool.run({
+    direction,
+    raw,
+    envelope: { mailFrom, rcptTo, authenticated: direction === 'outbound' && externallyAuthenticated(rt, session) },
+    trace: [receivedField(session, rt, direction)],
+  });
+  if (!a.ok) {
+    if (a.kind === 'domsec') return event({ ok: false, name: replyForError(a.code), detail: `${a.code}: ${a.message}` }, 'refused');
+    if (a.kind === 'timeout') return event({ ok: false, name: 'limitExceeded', detail: `${a.message} (MESSAGE_PROCESSING_MAX_MS)` }, 'refused');
+    return event({ ok: false, name: 'internal', detail: a.message }, 'error');
   }
-  const reply = await relay(nextHop, mailFrom, rcptTo, out);
+  const extra: Partial<GatewayEvent> = { detail: a.detail, ...(a.result !== undefined ? { result: a.result } : {}) };
+  const reply = await relay(nextHop, mailFrom, rcptTo, Buffer.from(a.message.buffer, a.message.byteOffset, a.message.byteLength));
   return event(reply, reply.ok ? 'relayed' : 'relay-failed', extra);
 }
 
+/**
+ * Draft 4 (cases b and d): the DCA decrypts "on behalf of a set of recipients in a domain", its own. The
+ * inbound listener is that domain's border: it takes recipients of its domain (and its subdomains) only and
+ * refuses any other at RCPT TO (550 5.7.1, RFC 5321 3.6.2: no open relay), so a message encrypted for the
+ * DCA is never decrypted for, or relayed to, anyone outside it (issue 12, item 12: a case (b) message
+ * replayed with RCPT TO:<mallory@evil.test> delivered its plaintext there).
+ */
+export function isLocalRecipient(rt: GatewayRuntime, address: string): boolean {
+  const d = addressDomain(address);
+  return !!d && isEqualOrAscendant(rt.domain, d);
+}
+
 /** The smtp-server options of one listener: the two differ only in AUTH and what DATA does. */
-function smtpOptions(direction: Direction, rt: GatewayRuntime, nextHop: GatewayConfig['nextHop'], hooks: GatewayHooks): SMTPServerOptions {
+function smtpOptions(direction: Direction, cx: Context): SMTPServerOptions {
+  const { rt, limits } = cx;
   return {
     name: rt.authservId,
     banner: `domsec-suite reference gateway for ${rt.domain} (${direction})`,
@@ -135,7 +199,7 @@ function smtpOptions(direction: Direction, rt: GatewayRuntime, nextHop: GatewayC
     authOptional: true,
     allowInsecureAuth: !rt.tls,
     authMethods: ['PLAIN', 'LOGIN'],
-    size: GATEWAY_MAX_MESSAGE_BYTES,
+    size: limits.maxMessageBytes,
     maxClients: MAX_CLIENTS,
     socketTimeout: SOCKET_TIMEOUT_MS,
     closeTimeout: CLOSE_TIMEOUT_MS,
@@ -149,21 +213,34 @@ function smtpOptions(direction: Direction, rt: GatewayRuntime, nextHop: GatewayC
       if (rt.users && !passwordMatches(rt.users, user, auth.password ?? '')) return callback(replyError('authInvalid'));
       callback(null, { user: user || 'anonymous' });
     },
-    onRcptTo(_address, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    onRcptTo(address, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
       if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(replyError('tooManyRecipients', `at most ${MAX_RECIPIENTS} per transaction`));
+      if (direction === 'inbound' && !isLocalRecipient(rt, address.address)) return callback(replyError('notLocalRecipient', `${rt.domain} takes mail for its own domain only`));
       callback();
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', () => undefined);
-      stream.on('end', () => {
-        if (stream.sizeExceeded) return callback(replyError('tooBig', `the limit is ${GATEWAY_MAX_MESSAGE_BYTES} bytes`));
-        handleMessage(direction, Buffer.concat(chunks), session, rt, nextHop, hooks).then(
-          (r) => (r.ok ? callback(null, r.text) : callback(replyError(r.name, r.detail))),
-          (e: unknown) => callback(replyError('internal', e instanceof Error ? e.message : String(e))),
-        );
-      });
+      // Kept up to the SIZE limit only; past it smtp-server answers 552 whatever this callback says.
+      boundedData(stream, limits.maxMessageBytes).then(
+        (d) => {
+          if (!d.message) {
+            const r: Reply = { ok: false, name: 'tooBig', detail: `the limit is ${limits.maxMessageBytes} bytes` };
+            try {
+              cx.hooks.onEvent?.({
+                direction, session: session.id, mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', rcptTo: session.envelope.rcptTo.map((x) => x.address),
+                bytes: d.receivedBytes, reply: `552 ${replyText(r.name, r.detail)}`, outcome: 'refused', detail: `not kept (at most ${d.peakKeptBytes} bytes held)`,
+              });
+            } catch {
+              /* a logging hook must not change the reply */
+            }
+            return callback(replyError(r.name, r.detail));
+          }
+          handleMessage(direction, d.message, session, cx).then(
+            (r) => (r.ok ? callback(null, r.text) : callback(replyError(r.name, r.detail))),
+            (e: unknown) => callback(replyError('internal', e instanceof Error ? e.message : String(e))),
+          );
+        },
+        () => callback(replyError('internal', 'the client went away during DATA')),
+      );
     },
   };
 }
@@ -190,18 +267,31 @@ function closeServer(server: SMTPServer): Promise<void> {
 export async function startGateway(config: GatewayConfig, hooks: GatewayHooks = {}): Promise<RunningGateway> {
   const c = validateGatewayConfig(config);
   const rt = await buildRuntime(c);
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...hooks.limits };
   const host = c.listen?.host ?? '127.0.0.1';
-  const outboundServer = new SMTPServer(smtpOptions('outbound', rt, c.nextHop, hooks));
-  const inboundServer = new SMTPServer(smtpOptions('inbound', rt, c.nextHop, hooks));
-  // A client that resets its connection makes smtp-server emit 'error': never fatal for the gateway.
-  for (const s of [outboundServer, inboundServer]) s.on('error', () => undefined);
+  const pool = new MessagePool(c, { size: limits.workers, messageMs: limits.messageMs, ...(hooks.workerEntry ? { entry: hooks.workerEntry } : {}) });
+  const cx: Context = { rt, nextHop: c.nextHop, hooks, limits, pool };
+  const servers = (['outbound', 'inbound'] as const).map((direction) => {
+    const server = new SMTPServer(smtpOptions(direction, cx));
+    // A client that resets its connection makes smtp-server emit 'error': never fatal for the gateway.
+    server.on('error', () => undefined);
+    // Total time per command, per DATA and per session, sessions per address; AUTH is advertised only once
+    // it can be used (with TLS configured, after STARTTLS: smtp-server answers 538 before it).
+    boundSessions(
+      server,
+      { commandMs: limits.commandMs, dataMs: limits.dataMs, sessionMs: limits.sessionMs, maxPerAddress: limits.maxClientsPerAddress, hideAuthBeforeTls: !!rt.tls },
+      (which, session) => hooks.onBound?.(which, direction, session),
+    );
+    return server;
+  });
+  const [outboundServer, inboundServer] = servers as [SMTPServer, SMTPServer];
   let outboundPort: number;
   let inboundPort: number;
   try {
     outboundPort = await listen(outboundServer, c.listen?.outboundPort ?? 0, host);
     inboundPort = await listen(inboundServer, c.listen?.inboundPort ?? 0, host);
   } catch (e) {
-    await Promise.all([closeServer(outboundServer), closeServer(inboundServer)]);
+    await Promise.all([closeServer(outboundServer), closeServer(inboundServer), pool.close()]);
     throw e;
   }
   let closing: Promise<void> | undefined;
@@ -209,6 +299,7 @@ export async function startGateway(config: GatewayConfig, hooks: GatewayHooks = 
     outboundPort,
     inboundPort,
     host,
-    close: () => (closing ??= Promise.all([closeServer(outboundServer), closeServer(inboundServer)]).then(() => undefined)),
+    // The workers stop at once (a message in progress is answered 451); sessions get CLOSE_TIMEOUT_MS.
+    close: () => (closing ??= Promise.all([pool.close(), closeServer(outboundServer), closeServer(inboundServer)]).then(() => undefined)),
   };
 }

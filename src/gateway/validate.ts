@@ -4,15 +4,67 @@
  */
 import { dirname, resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { DomsecError } from '../errors.js';
 import { readJsonFile } from '../json-file.js';
 import { normalizeDomain } from '../domsec/naming.js';
 import { FAULT_NAMES, isFaultName } from './faults.js';
 import type { GatewayConfig } from './config.js';
 
-const KEYS = new Set(['domain', 'listen', 'tls', 'nextHop', 'pki', 'signers', 'dca', 'trustAnchors', 'policy', 'recipientDcas', 'users', 'authservId', 'namingRole', 'validationTime', 'faults', '$comment', '$schema']);
+const KEYS = new Set(['domain', 'listen', 'tls', 'nextHop', 'pki', 'signers', 'dca', 'trustAnchors', 'policy', 'recipientDcas', 'users', 'authservId', 'namingRole', 'validationTime', 'faults', 'originatorAuthentication', 'recipientCertificates', '$comment', '$schema']);
 /** RFC 8601 2.2 authserv-id is a `value` (RFC 2045 token or quoted-string); the gateway takes a host-name-like token. */
 const AUTHSERV_ID = /^[A-Za-z0-9][A-Za-z0-9.\-_]*$/;
+
+/**
+ * JSON Schema of the fields added for issue 13 (originator authentication, draft 3.2 / N17; end-recipient
+ * certificates, draft 4.1 case (c)), checked with ajv as profiles are (src/harness/profile.ts). The older
+ * fields keep their hand-written checks and messages above, which tests and users rely on.
+ */
+const EXTENSIONS_SCHEMA = {
+  type: 'object',
+  properties: {
+    originatorAuthentication: {
+      type: 'object',
+      required: ['method'],
+      additionalProperties: false,
+      properties: {
+        method: { enum: ['smtp-auth', 'trusted-address', 'signature-only'] },
+        trustedAddresses: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      },
+      if: { properties: { method: { const: 'trusted-address' } } },
+      then: { required: ['method', 'trustedAddresses'] },
+      else: { not: { required: ['trustedAddresses'] } },
+    },
+    recipientCertificates: {
+      type: 'object',
+      propertyNames: { pattern: '^[^@\\s]+@[^@\\s]+$' },
+      additionalProperties: { type: 'string', minLength: 1 },
+    },
+  },
+} as const;
+
+let extensions: ValidateFunction | undefined;
+
+function checkExtensions(data: Record<string, unknown>, where: string): void {
+  extensions ??= new Ajv2020({ strict: true, strictRequired: false, allErrors: false }).compile(EXTENSIONS_SCHEMA);
+  if (!extensions(data)) {
+    const e = extensions.errors![0]!;
+    const extra = e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as string[]).join(', ')})` : e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : '';
+    const why = e.keyword === 'not' ? 'trustedAddresses is only for method "trusted-address"' : `${e.message}${extra}`;
+    bad(where, `${e.instancePath.slice(1).replace(/\//g, '.') || '(top level)'} ${why}`);
+  }
+  const trusted = (data.originatorAuthentication as { trustedAddresses?: string[] } | undefined)?.trustedAddresses ?? [];
+  for (const t of trusted) if (!isAddressOrCidr(t)) bad(where, `originatorAuthentication.trustedAddresses: "${t}" is not an IP address or CIDR range (e.g. "192.0.2.0/24", "::1")`);
+}
+
+/** An IPv4/IPv6 address, optionally with a prefix length in range. */
+export function isAddressOrCidr(s: string): boolean {
+  const [addr, prefix, more] = s.split('/');
+  const v = isIP(addr ?? '');
+  if (!v || more !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (v === 4 ? 32 : 128);
+}
 
 function bad(where: string, msg: string): never {
   throw new DomsecError('BAD_ARGUMENT', `${where}: ${msg}`);
@@ -75,6 +127,7 @@ export function validateGatewayConfig(data: unknown, where = 'gateway config'): 
   if (c.authservId !== undefined && (typeof c.authservId !== 'string' || !AUTHSERV_ID.test(c.authservId))) bad(where, 'authservId must be a host-name-like token (RFC 8601 2.2), e.g. "mx.example.test"');
   if (c.namingRole !== undefined && !['msa', 'mta', 'any'].includes(c.namingRole as string)) bad(where, 'namingRole must be "msa", "mta" or "any"');
   if (c.validationTime !== undefined && (typeof c.validationTime !== 'string' || Number.isNaN(new Date(c.validationTime).getTime()))) bad(where, 'validationTime must be an ISO 8601 date, e.g. "2026-03-01T12:00:00Z"');
+  checkExtensions(c, where);
   if (c.faults !== undefined) {
     if (!Array.isArray(c.faults)) bad(where, 'faults must be an array of fault names');
     for (const f of c.faults) if (!isFaultName(f)) bad(where, `unknown fault ${JSON.stringify(f)} (faults: ${FAULT_NAMES.join(', ')})`);
