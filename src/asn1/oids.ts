@@ -86,6 +86,18 @@ export const id_ce_extKeyUsage = '2.5.29.37';
 export const id_ce_subjectKeyIdentifier = '2.5.29.14';
 export const id_ce_authorityKeyIdentifier = '2.5.29.35';
 export const id_kp_emailProtection = '1.3.6.1.5.5.7.3.4';
+/** RFC 5280 4.2.1.12: anyExtendedKeyUsage; RFC 8550 4.4.4 accepts it in place of emailProtection. */
+export const anyExtendedKeyUsage = '2.5.29.37.0';
+export const id_kp_serverAuth = '1.3.6.1.5.5.7.3.1';
+/** RFC 5280 4.2.1.4, 4.2.1.10, 4.2.1.11, 4.2.1.5, 4.2.1.14, 4.2.1.13, 4.2.2.1, 4.2.1.6 (issuerAltName 4.2.1.7). */
+export const id_ce_certificatePolicies = '2.5.29.32';
+export const id_ce_nameConstraints = '2.5.29.30';
+export const id_ce_policyConstraints = '2.5.29.36';
+export const id_ce_policyMappings = '2.5.29.33';
+export const id_ce_inhibitAnyPolicy = '2.5.29.54';
+export const id_ce_cRLDistributionPoints = '2.5.29.31';
+export const id_ce_issuerAltName = '2.5.29.18';
+export const id_pe_authorityInfoAccess = '1.3.6.1.5.5.7.1.1';
 
 /** Human names for OIDs in reports and `domsec inspect`. */
 export const OID_NAMES: Readonly<Record<string, string>> = {

@@ -306,11 +306,22 @@ export function findSignerCertificate(si: ParsedSignerInfo, candidates: Buffer[]
 /**
  * Check one SignerInfo cryptographically (RFC 5652 5.4, 5.6, 11.1, 11.2). Path validation and DOMSEC
  * rules are layered on top by src/domsec/verify.ts.
+ *
+ * `detachedContent`, when given, is what is verified, whether or not the SignedData also carries eContent:
+ * the caller names the content it shows (the first part of a multipart/signed, RFC 8551 3.5.3), and a
+ * signature over some other eContent must not stand for it (issue 12, item 2). `digests` caches the
+ * content digest per algorithm across the SignerInfos of one SignedData (the content is hashed once).
  */
-export function checkSignerInfo(sd: ParsedSignedData, si: ParsedSignerInfo, extraCerts: Buffer[] = [], detachedContent?: Buffer): SignerCheck {
+export function checkSignerInfo(
+  sd: ParsedSignedData,
+  si: ParsedSignerInfo,
+  extraCerts: Buffer[] = [],
+  detachedContent?: Buffer,
+  digests?: Map<string, Buffer>,
+): SignerCheck {
   const base = { index: si.index, digestAlgorithm: si.digestAlgorithm, signatureAlgorithm: si.signatureAlgorithm };
   const fail = (reason: ReasonCode, detail: string, certDer?: Buffer): SignerCheck => ({ ...base, ok: false, reasons: [reason], detail, ...(certDer ? { certDer } : {}) });
-  const content = sd.eContent ?? detachedContent;
+  const content = detachedContent ?? sd.eContent;
   if (!content) return fail('SIG_NO_CONTENT', 'detached signature and no content supplied');
   const ref = findSignerCertificate(si, [...sd.certificates, ...extraCerts]);
   if (!ref) return fail('SIG_NO_SIGNER_CERTIFICATE', 'no certificate matches the SignerIdentifier');
@@ -334,7 +345,11 @@ export function checkSignerInfo(sd: ParsedSignedData, si: ParsedSignerInfo, extr
       return fail('SIG_CONTENT_TYPE_MISMATCH', `contentType attribute differs from eContentType ${O.oidName(sd.eContentType)}`, ref.der);
     }
     const mdValue = md[0]!.values[0]!;
-    const expected = digest(hashName, content);
+    let expected = digests?.get(hashName);
+    if (!expected) {
+      expected = digest(hashName, content);
+      digests?.set(hashName, expected);
+    }
     if (!isTag(mdValue, 1, 4) || !octetStringBytes(mdValue).equals(expected)) {
       return fail('SIG_DIGEST_MISMATCH', 'messageDigest does not match the digest of the content', ref.der);
     }

@@ -115,6 +115,12 @@ export function applyDomainSignature(raw: Buffer, opts: ApplyOptions): ApplyResu
     ...(opts.extraCertificates ? { extraCertificates: opts.extraCertificates } : {}),
     ...(opts.namingRole ? { namingRole: opts.namingRole } : {}),
   });
+  // A layer can fail on its own, not only through a signer: an attached signature in a multipart/signed
+  // (content confusion, issue 12 item 2) or a resource limit. Nothing is domain-signed over it (3.2, N8).
+  const badLayer = verification.layers.find((l) => l.reasons.some((r) => REASONS[r].outcome === 'fail'));
+  if (badLayer) {
+    throw new DomsecError('SIGNATURE_INVALID', `layer ${badLayer.position} (${badLayer.label}) is not valid: ${badLayer.reasons.filter((r) => REASONS[r].outcome === 'fail').join(', ')} — no domain signature may be generated (draft 3.2, N8)`);
+  }
   const bad = verification.layers.flatMap((l) => l.signers.filter((s) => s.verdict === 'fail').map((s) => ({ l, s })));
   if (bad.length) {
     const { l, s } = bad[0]!;

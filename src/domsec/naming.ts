@@ -201,7 +201,16 @@ export function originatorDomain(fromHeaderValue: string | undefined): Originato
   if (fromHeaderValue === undefined || fromHeaderValue.trim() === '') return fail('no From: address');
   let boxes: Tok[][];
   try {
-    boxes = mailboxes(tokenize(fromHeaderValue));
+    const toks = tokenize(fromHeaderValue);
+    // RFC 5322 3.6.2: From is a mailbox-list, never a group ("Undisclosed:;", "G: ceo@bank.example;").
+    let angle = false;
+    for (const t of toks) {
+      if (t.t !== 'special') continue;
+      if (t.v === '<') angle = true;
+      else if (t.v === '>') angle = false;
+      else if (!angle && (t.v === ':' || t.v === ';')) throw new Error('a group is not a mailbox (RFC 5322 3.6.2)');
+    }
+    boxes = mailboxes(toks);
   } catch (e) {
     return fail(`From: does not parse: ${(e as Error).message}`);
   }

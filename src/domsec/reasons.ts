@@ -6,9 +6,11 @@
  * outcome:
  *  - 'fail'   the signature (or layer) is not valid: smime=fail
  *  - 'policy' the signature verifies, but a DOMSEC rule is broken, e.g. the naming convention: smime=policy
+ *  - 'note'   acceptable (the draft allows it), but the reader must be told: changes no verdict, and is
+ *             always named in the Authentication-Results comment (e.g. unauthenticated encryption)
  *  - 'info'   recorded for the reader; changes no verdict
  */
-export type ReasonOutcome = 'fail' | 'policy' | 'info';
+export type ReasonOutcome = 'fail' | 'policy' | 'note' | 'info';
 
 export interface ReasonEntry {
   readonly title: string;
@@ -98,11 +100,74 @@ export const REASONS = {
     ref: 'draft 2.4 (last paragraph); N11',
     outcome: 'fail',
   },
+  CERT_MALFORMED: {
+    title: 'Signer certificate does not parse',
+    description: 'The certificate the SignerIdentifier names does not decode completely (e.g. a malformed subjectAltName or another extension): its names, key usage and path cannot be checked, so the signature cannot pass.',
+    ref: 'RFC 5280 4.1, 4.2; RFC 5652 5.6',
+    outcome: 'fail',
+  },
+  CERT_UNKNOWN_CRITICAL_EXTENSION: {
+    title: 'Certificate has a critical extension the verifier does not process',
+    description: 'A certificate on the path marks critical an extension the engine does not recognise or cannot process: it MUST be rejected.',
+    ref: 'RFC 5280 4.2, 6.1.4 (o)',
+    outcome: 'fail',
+  },
+  CERT_NAME_CONSTRAINTS_NOT_CHECKED: {
+    title: 'Path has name constraints, which the engine does not process',
+    description: 'A CA on the path carries nameConstraints; the engine does not check them, so the path is not accepted rather than accepted unchecked.',
+    ref: 'RFC 5280 4.2.1.10, 6.1.4 (g)',
+    outcome: 'fail',
+  },
+  CERT_EXT_KEY_USAGE_NOT_EMAIL: {
+    title: 'extendedKeyUsage excludes e-mail protection',
+    description: 'A certificate on the path has extendedKeyUsage without id-kp-emailProtection or anyExtendedKeyUsage: it is not for S/MIME.',
+    ref: 'RFC 8550 4.4.4; RFC 5280 4.2.1.12',
+    outcome: 'fail',
+  },
   CERT_KEY_USAGE_NOT_ENCRYPTION: {
     title: 'Certificate is not an encryption certificate',
     description: 'A DCA or recipient certificate used for encryption lacks keyEncipherment (RSA) or keyAgreement (ECDH) (N11).',
     ref: 'draft 2.4 (last paragraph), 4.1; N11',
     outcome: 'policy',
+  },
+  // --- which content is signed (RFC 8551 3.5.3; issue 12: content confusion) ---
+  DETACHED_SIGNATURE_ATTACHED: {
+    title: 'multipart/signed carries an attached signature',
+    description: 'The application/pkcs7-signature part of a multipart/signed must be a detached SignedData (no eContent); one with eContent signs something other than the part displayed. The displayed (first) part is what is verified.',
+    ref: 'RFC 8551 3.5.3; RFC 1847 2.1; RFC 5652 5.2',
+    outcome: 'fail',
+  },
+  SIGNED_CONTENT_DIFFERS: {
+    title: 'eContent differs from the displayed part',
+    description: 'The SignedData in a multipart/signed carries eContent that is not the canonical first part: a signature over one text shown beside another.',
+    ref: 'RFC 8551 3.5.3; RFC 5652 5.2',
+    outcome: 'fail',
+  },
+  // --- the originator's address (RFC 5322 3.6.2, RFC 8550 3, N9) ---
+  FROM_NOT_ONE_MAILBOX: {
+    title: 'From: is not exactly one mailbox with a domain name',
+    description: 'The message has no From: field, several, one that does not parse, a group, several mailboxes, or an address literal: the signer cannot be checked against the originator, so the signature cannot pass.',
+    ref: 'RFC 5322 3.6.2; RFC 8550 3; draft 3.1; N9',
+    outcome: 'policy',
+  },
+  // --- bounded work (src/limits.ts; issue 12, item 6) ---
+  LIMIT_SIGNERS: {
+    title: 'Too many SignerInfos',
+    description: 'A SignedData has more SignerInfos than MAX_SIGNERS_PER_SIGNED_DATA, or the message more than MAX_SIGNERS_PER_MESSAGE: the signers beyond the limit were not checked.',
+    ref: 'src/limits.ts MAX_SIGNERS_PER_SIGNED_DATA, MAX_SIGNERS_PER_MESSAGE',
+    outcome: 'fail',
+  },
+  LIMIT_CERTIFICATES: {
+    title: 'Too many certificates',
+    description: 'The message carries more distinct certificates than MAX_CERTIFICATES_PER_MESSAGE: those beyond the limit were not read.',
+    ref: 'src/limits.ts MAX_CERTIFICATES_PER_MESSAGE',
+    outcome: 'fail',
+  },
+  LIMIT_PATH_BUILDING: {
+    title: 'Certification path building gave up',
+    description: 'Building the signer path tried more issuer candidates than MAX_PATH_BUILD_STEPS (per signer) or MAX_PATH_BUILD_STEPS_PER_MESSAGE, or needed more than MAX_CHAIN_LENGTH certificates.',
+    ref: 'src/limits.ts MAX_PATH_BUILD_STEPS; RFC 4158',
+    outcome: 'fail',
   },
   // --- SignatureType (draft 3.1.1, N1, N2) ---
   STYPE_UNSIGNED: {
@@ -222,6 +287,12 @@ export const REASONS = {
     description: 'No key was available for this envelopedData/authEnvelopedData, so the layers inside it were not checked.',
     ref: 'draft 4.2',
     outcome: 'info',
+  },
+  ENCRYPTION_NOT_AUTHENTICATED: {
+    title: 'Content under unauthenticated encryption is not integrity-protected',
+    description: 'The envelopedData uses a cipher without authentication (e.g. AES-CBC, which the draft uses): whoever can change the ciphertext can change the decrypted text undetected (EFAIL). Only what a valid signature inside covers is protected; nothing else in the decrypted entity may be taken as signed.',
+    ref: 'RFC 5652 6; RFC 8551 2.7 (authEnvelopedData); EFAIL (USENIX Security 2018)',
+    outcome: 'note',
   },
   AUTH_TAG_INVALID: {
     title: 'AuthEnvelopedData authentication failed',

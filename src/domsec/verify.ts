@@ -9,7 +9,9 @@ import * as O from '../asn1/oids.js';
 import { checkSignerInfo, type SignerCheck } from '../cms/signed-data.js';
 import type { RecipientKey, RecipientSummary } from '../cms/recipient-info.js';
 import { parseCertificate, type CertInfo } from '../x509/certificate.js';
-import { validatePath, type PathResult } from '../x509/path.js';
+import { messagePathBudget, validatePath, type PathBudget, type PathResult } from '../x509/path.js';
+import { CertificatePool } from '../x509/pool.js';
+import { MAX_SIGNERS_PER_MESSAGE, MAX_SIGNERS_PER_SIGNED_DATA } from '../limits.js';
 import { getHeaders } from '../mime/index.js';
 import { checkDomainSignerNaming, certificatePurpose, originatorDomain, type NamingResult, type NamingRole, type OriginatorDomain } from './naming.js';
 import { isDomainSignature, signatureTypesOf } from './signature-type.js';
@@ -62,7 +64,23 @@ export interface LayerReport {
   recipients?: RecipientSummary[];
   opened?: boolean;
   mlExpansionHistoryEntries?: number;
+  /**
+   * An opened envelopedData whose content-encryption algorithm does not authenticate (AES-CBC, what the
+   * draft uses): the decrypted entity can be changed by whoever changes the ciphertext (EFAIL), so only
+   * what a valid signature inside it covers is integrity-protected. `coveredByOuterSignature`: a signed
+   * layer outside it passed, and its signature covers the ciphertext. Reason code ENCRYPTION_NOT_AUTHENTICATED
+   * (outcome 'note': acceptable, changes no verdict).
+   */
+  unauthenticatedEncryption?: UnauthenticatedEncryption;
   verdict: 'pass' | 'fail' | 'policy' | 'none';
+}
+
+export interface UnauthenticatedEncryption {
+  reason: 'ENCRYPTION_NOT_AUTHENTICATED';
+  /** contentEncryptionAlgorithm OID. */
+  algorithm: string;
+  algorithmName: string;
+  coveredByOuterSignature: boolean;
 }
 
 export interface VerificationReport {
@@ -73,6 +91,12 @@ export interface VerificationReport {
   domainSignatures: number;
   verdict: Verdict;
   reasons: ReasonCode[];
+  /**
+   * Reasons of outcome 'note' that hold for the message as received (e.g. ENCRYPTION_NOT_AUTHENTICATED
+   * for an opened CBC envelope no valid signature covers): they change no verdict, the
+   * Authentication-Results comment names them. Kept out of `reasons`, which golden vectors record.
+   */
+  notes: ReasonCode[];
   authenticationResults: string;
 }
 
@@ -82,32 +106,55 @@ function worst(reasons: ReasonCode[]): 'pass' | 'fail' | 'policy' {
   return 'pass';
 }
 
-function safeCert(der: Buffer): CertInfo | undefined {
-  try {
-    return parseCertificate(der);
-  } catch {
-    return undefined;
-  }
+/**
+ * What one verification may spend (issue 12, item 6; src/limits.ts): the message's certificates parsed
+ * once each and at most MAX_CERTIFICATES_PER_MESSAGE of them, one path-building budget for all its
+ * signers, one path per signer certificate, at most MAX_SIGNERS_PER_MESSAGE signers.
+ */
+interface MessageContext {
+  opts: VerifyOptions;
+  originator: OriginatorDomain;
+  anchors: CertInfo[];
+  validationTime: Date;
+  pool: CertificatePool;
+  extra: Buffer[];
+  extraInfos: CertInfo[];
+  budget: PathBudget;
+  paths: Map<CertInfo, PathResult>;
+  signersChecked: number;
 }
 
-function checkSigner(layer: SignedLayer, index: number, opts: VerifyOptions, originator: OriginatorDomain, anchors: CertInfo[], validationTime: Date): SignerReport {
+function checkSigner(layer: SignedLayer, index: number, certs: Buffer[], digests: Map<string, Buffer>, ctx: MessageContext): SignerReport {
   const si = layer.sd.signerInfos[index]!;
-  const sig = checkSignerInfo(layer.sd, si, opts.extraCertificates ?? [], layer.kind === 'multipartSigned' ? layer.content : undefined);
+  // RFC 8551 3.5.3: what a multipart/signed shows is its first part, and that is what is verified (never an eContent).
+  const sd = certs === layer.sd.certificates ? layer.sd : { ...layer.sd, certificates: certs };
+  const sig = checkSignerInfo(sd, si, ctx.extra, layer.kind === 'multipartSigned' ? layer.content : undefined, digests);
   const st = signatureTypesOf(si);
   const ml = mlExpansionHistoryOf(si);
   const reasons: ReasonCode[] = [...sig.reasons, ...st.reasons, ...ml.reasons];
   const report: SignerReport = { index, emails: [], signatureTypes: st.values, domainSignature: isDomainSignature(st), signature: sig, reasons, verdict: 'pass' };
-  const cert = sig.certDer ? safeCert(sig.certDer) : undefined;
+  const cert = sig.certDer ? ctx.pool.parse(sig.certDer) : undefined;
+  if (sig.certDer && !cert) {
+    // Issue 12, item 1: a certificate that does not parse fully has unknown names, usage and path: never a pass.
+    report.certDer = sig.certDer;
+    reasons.push('CERT_MALFORMED');
+  }
   if (cert) {
     report.certDer = cert.der;
     report.subject = cert.subject;
     report.emails = cert.sanEmails;
-    const candidates = [...layer.sd.certificates, ...(opts.extraCertificates ?? [])].map(safeCert).filter((c): c is CertInfo => !!c);
-    report.path = validatePath(cert, candidates, anchors, validationTime);
-    if (!report.path.ok) reasons.push(report.path.reason);
+    let path = ctx.paths.get(cert);
+    if (!path) {
+      const candidates = [...ctx.pool.parseAll(certs), ...ctx.extraInfos];
+      path = validatePath(cert, candidates, ctx.anchors, ctx.validationTime, ctx.budget);
+      // A path cut short by the budget is not remembered: it says nothing about the certificate.
+      if (path.ok || path.reason !== 'LIMIT_PATH_BUILDING') ctx.paths.set(cert, path);
+    }
+    report.path = path;
+    if (!path.ok) reasons.push(path.reason);
     if (report.domainSignature) {
       // draft 2.4 and 3.2: a check MUST be made that the naming convention was used; N11 keyUsage is part of it.
-      report.naming = checkDomainSignerNaming(cert, originator, { role: opts.namingRole ?? 'any' });
+      report.naming = checkDomainSignerNaming(cert, ctx.originator, { role: ctx.opts.namingRole ?? 'any' });
       reasons.push(...report.naming.reasons);
     } else if (!certificatePurpose(cert).signing) {
       reasons.push('CERT_KEY_USAGE_NOT_SIGNING');
@@ -132,6 +179,11 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
   const fromValues = root.entity ? getHeaders(root.entity, 'From') : [];
   const from = opts.from ?? (fromValues.length === 1 ? fromValues[0] : fromValues.length > 1 ? fromValues.join(', ') : undefined);
   const originator = originatorDomain(from);
+  const pool = new CertificatePool();
+  const extra = opts.extraCertificates ?? [];
+  const ctx: MessageContext = {
+    opts, originator, anchors, validationTime, pool, extra, extraInfos: pool.parseAll(extra), budget: messagePathBudget(), paths: new Map(), signersChecked: 0,
+  };
   const layers: LayerReport[] = [];
   const chain = layerChain(root);
   chain.forEach((layer, position) => {
@@ -142,36 +194,68 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
     if (layer.kind === 'envelopedData' || layer.kind === 'authEnvelopedData') {
       const reasons: ReasonCode[] = layer.inner ? [] : ['ENCRYPTED_NOT_OPENED'];
       if (layer.openError?.code === 'DECRYPT_FAILED' && layer.kind === 'authEnvelopedData' && /authentication tag/.test(layer.openError.message)) reasons.push('AUTH_TAG_INVALID');
-      layers.push({
+      const report: LayerReport = {
         position, kind: layer.kind, label: layer.kind === 'envelopedData' ? 'E' : 'A', signers: [], reasons,
         recipients: layer.env.recipients, opened: !!layer.inner, verdict: reasons.includes('AUTH_TAG_INVALID') ? 'fail' : 'none',
-      });
+      };
+      // Issue 12, item 5 (EFAIL): an opened envelope without authentication is said to be one.
+      const alg = layer.env.contentEncryptionAlgorithm.oid;
+      // envelopedData content encryption is never authenticated here (AEAD ciphers come in authEnvelopedData, RFC 5083).
+      if (layer.inner && layer.kind === 'envelopedData') {
+        report.unauthenticatedEncryption = { reason: 'ENCRYPTION_NOT_AUTHENTICATED', algorithm: alg, algorithmName: O.oidName(alg), coveredByOuterSignature: false };
+      }
+      layers.push(report);
       return;
     }
     if (layer.kind !== 'signedData' && layer.kind !== 'multipartSigned') return;
     const signed: SignedLayer = layer;
-    const signers = signed.sd.signerInfos.map((_, i) => checkSigner(signed, i, opts, originator, anchors, validationTime));
+    const infos = signed.sd.signerInfos;
     const reasons: ReasonCode[] = [];
-    if (signers.length === 0) {
+    // Limits first: what lies beyond them is not checked, and the layer fails for it (never a pass).
+    const certs = pool.admit(signed.sd.certificates);
+    if (certs.length < signed.sd.certificates.length) reasons.push('LIMIT_CERTIFICATES');
+    const tooMany = infos.length > MAX_SIGNERS_PER_SIGNED_DATA || ctx.signersChecked + infos.length > MAX_SIGNERS_PER_MESSAGE;
+    if (tooMany) reasons.push('LIMIT_SIGNERS');
+    else ctx.signersChecked += infos.length;
+    if (layer.kind === 'multipartSigned' && signed.sd.eContent !== undefined) {
+      // Issue 12, item 2: an attached SignedData in the detached position signs something other than what is shown.
+      reasons.push('DETACHED_SIGNATURE_ATTACHED');
+      if (!signed.content || !signed.sd.eContent.equals(signed.content)) reasons.push('SIGNED_CONTENT_DIFFERS');
+    }
+    const digests = new Map<string, Buffer>();
+    const signers = tooMany ? [] : infos.map((_, i) => checkSigner(signed, i, certs, digests, ctx));
+    if (infos.length === 0) {
       reasons.push('EMPTY_SIGNATURE_LAYER');
       if (signed.sd.eContentType !== O.id_data) reasons.push('EMPTY_LAYER_NOT_ID_DATA');
       if (layer.kind === 'multipartSigned') reasons.push('EMPTY_LAYER_NO_CONTENT');
     }
-    const infos = signed.sd.signerInfos;
-    if (new Set(infos.map((si) => signatureTypesOf(si).canonical)).size > 1) reasons.push('STYPE_INCONSISTENT');
-    const mls = infos.map(mlExpansionHistoryOf);
-    if (new Set(mls.map((m) => m.canonical)).size > 1) reasons.push('MLEH_INCONSISTENT');
+    let mls: ReturnType<typeof mlExpansionHistoryOf>[] = [];
+    if (!tooMany) {
+      if (new Set(infos.map((si) => signatureTypesOf(si).canonical)).size > 1) reasons.push('STYPE_INCONSISTENT');
+      mls = infos.map(mlExpansionHistoryOf);
+      if (new Set(mls.map((m) => m.canonical)).size > 1) reasons.push('MLEH_INCONSISTENT');
+    }
     if (signers.some((s) => s.domainSignature) && hasSignedLayerBelow(layer) === false) reasons.push('DOMAIN_SIG_ENCAPSULATES_NOTHING');
     const all = [...reasons, ...signers.flatMap((s) => s.reasons)];
-    const report: LayerReport = { position, kind: layer.kind, label: `${layer.kind === 'signedData' ? 'S' : 'M'}[${signedLabel(signed.sd)}]`, signers, reasons, verdict: signers.length ? worst(all) : worst(reasons) === 'pass' ? 'none' : worst(reasons) };
+    const layerWorst = worst(all);
+    const report: LayerReport = {
+      position, kind: layer.kind, label: `${layer.kind === 'signedData' ? 'S' : 'M'}[${signedLabel(signed.sd)}]`, signers, reasons,
+      verdict: signers.length ? layerWorst : layerWorst === 'pass' ? 'none' : layerWorst,
+    };
     const mlEntries = mls.find((m) => m.present)?.entries;
     if (mlEntries !== undefined) report.mlExpansionHistoryEntries = mlEntries;
     layers.push(report);
   });
-
   const allSigners = layers.flatMap((l) => l.signers);
   const originatorSigner = findOriginatorSigner(chain, layers);
   flagAddressMismatches(layers, chain, originator);
+  // An envelope inside a signed layer that passed is covered by that signature (it signs the ciphertext).
+  const notes: ReasonCode[] = [];
+  layers.forEach((l, i) => {
+    if (!l.unauthenticatedEncryption) return;
+    l.unauthenticatedEncryption.coveredByOuterSignature = layers.slice(0, i).some((o) => o.signers.length > 0 && o.verdict === 'pass');
+    if (!l.unauthenticatedEncryption.coveredByOuterSignature && !notes.includes('ENCRYPTION_NOT_AUTHENTICATED')) notes.push('ENCRYPTION_NOT_AUTHENTICATED');
+  });
   const reasons = [...new Set(layers.flatMap((l) => [...l.reasons, ...l.signers.flatMap((s) => s.reasons)]))];
   let verdict: Verdict;
   if (allSigners.length === 0) verdict = layers.some((l) => l.reasons.includes('ENCRYPTED_NOT_OPENED')) ? 'neutral' : worst(reasons) === 'pass' ? 'none' : worst(reasons);
@@ -200,6 +284,7 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
     domainSignatures: allSigners.filter((s) => s.domainSignature).length,
     verdict,
     reasons,
+    notes,
     authenticationResults: '',
   };
   report.authenticationResults = authenticationResults(report, opts.authservId ?? 'domsec.invalid');
@@ -243,8 +328,9 @@ function findOriginatorSigner(chain: Layer[], layers: LayerReport[]): SignerRepo
  * (already failed).
  */
 function flagAddressMismatches(layers: LayerReport[], chain: Layer[], originator: OriginatorDomain): void {
-  if (!originator.ok) return;
-  const address = originator.address.toLowerCase();
+  // Issue 12, item 3: without exactly one usable From: mailbox (none, several, a group, unparseable, an
+  // address literal) the check cannot be made, and a check not made is not a pass (N9, RFC 8550 3).
+  const address = originator.ok ? originator.address.toLowerCase() : undefined;
   for (const l of layers) {
     if (l.signers.some((s) => s.domainSignature && s.verdict !== 'fail')) return;
     const layer = chain[l.position];
@@ -252,8 +338,9 @@ function flagAddressMismatches(layers: LayerReport[], chain: Layer[], originator
     for (const s of l.signers) {
       if (s.domainSignature || s.verdict === 'fail' || !s.certDer) continue;
       if (mlExpansionHistoryOf(layer.sd.signerInfos[s.index]!).present) continue;
-      if (s.emails.some((e) => e.toLowerCase() === address)) continue;
-      s.reasons.push('SIGNER_ADDRESS_MISMATCH');
+      if (address === undefined) s.reasons.push('FROM_NOT_ONE_MAILBOX');
+      else if (s.emails.some((e) => e.toLowerCase() === address)) continue;
+      else s.reasons.push('SIGNER_ADDRESS_MISMATCH');
       s.verdict = worst(s.reasons);
     }
     l.verdict = l.signers.length ? worst([...l.reasons, ...l.signers.flatMap((s) => s.reasons)]) : l.verdict;
@@ -296,8 +383,11 @@ function comment(text: string): string {
 export function authenticationResults(report: VerificationReport, authservId: string): string {
   const parts = [`${authservId};`, `smime=${report.verdict}`];
   const top = report.reasons.filter((r) => REASONS[r].outcome !== 'info');
-  if (report.verdict === 'pass') parts.push(comment(report.domainSignatures ? `domain signatures verified: ${report.domainSignatures}` : 'signature verified'));
-  else if (top.length) parts.push(comment(top.join(' ')));
+  // Notes (outcome 'note') are said whatever the verdict: for ENCRYPTION_NOT_AUTHENTICATED, that the
+  // decrypted text outside any signed part could have been changed in transit (issue 12, item 5; EFAIL).
+  const notes = (report.notes ?? []).map((n) => (n === 'ENCRYPTION_NOT_AUTHENTICATED' ? `${n}: content under unauthenticated encryption is not integrity-protected` : n));
+  if (report.verdict === 'pass') parts.push(comment([report.domainSignatures ? `domain signatures verified: ${report.domainSignatures}` : 'signature verified', ...notes].join('; ')));
+  else if (top.length || notes.length) parts.push(comment([...(top.length ? [top.join(' ')] : []), ...notes].join('; ')));
   if (report.originator.identity) parts.push(`body.smime-identifier=${propValue(report.originator.identity)}`);
   if (report.verdict !== 'none') parts.push('body.smime-part=1');
   return parts.join(' ');

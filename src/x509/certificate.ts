@@ -4,8 +4,12 @@ import * as asn1js from 'asn1js';
 import * as x509 from '@peculiar/x509';
 import { DomsecError } from '../errors.js';
 import {
+  id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
+  id_ce_certificatePolicies,
+  id_ce_extKeyUsage,
   id_ce_keyUsage,
+  id_ce_nameConstraints,
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
   id_ecPublicKey,
@@ -46,6 +50,19 @@ export interface CertInfo {
   sanDnsNames: string[];
   sanEmails: string[];
   subjectKeyIdentifier?: Buffer;
+  /** extendedKeyUsage KeyPurposeIds (OIDs); undefined when the extension is absent (any purpose, RFC 5280 4.2.1.12). */
+  extKeyUsage?: string[];
+  /** The certificate carries nameConstraints (RFC 5280 4.2.1.10), which path validation does not process. */
+  hasNameConstraints: boolean;
+  /**
+   * OIDs of critical extensions path validation does not process (RFC 5280 4.2: such a certificate MUST
+   * be rejected). Processed: keyUsage, basicConstraints, subjectAltName, extKeyUsage, subjectKeyIdentifier,
+   * authorityKeyIdentifier, and certificatePolicies (with any-policy as the user's initial policy set and
+   * no policyConstraints, policies never decide a path, RFC 5280 6.1.3 (d)-(f)); nameConstraints has its
+   * own flag. Everything else critical (policyConstraints, policyMappings, inhibitAnyPolicy,
+   * cRLDistributionPoints, issuerAltName, private ones ...) is listed here.
+   */
+  unprocessedCriticalExtensions: string[];
   publicKey: KeyObject;
   /** OID of SubjectPublicKeyInfo.algorithm (rsaEncryption, id-ecPublicKey, id-Ed25519 ...). */
   publicKeyAlgorithm: string;
@@ -159,6 +176,8 @@ function freezeInfo(info: CertInfo): CertInfo {
   Object.freeze(info.sanUris);
   Object.freeze(info.sanDnsNames);
   Object.freeze(info.sanEmails);
+  Object.freeze(info.unprocessedCriticalExtensions);
+  if (info.extKeyUsage) Object.freeze(info.extKeyUsage);
   if (info.keyUsage) Object.freeze(info.keyUsage);
   if (info.basicConstraints) Object.freeze(info.basicConstraints);
   return Object.freeze(info);
@@ -190,6 +209,8 @@ function decodeDer(der: Buffer): CertInfo {
     publicKeyAlgorithm: raw.spkiAlg,
     issuerDer: raw.issuerDer,
     subjectDer: raw.subjectDer,
+    hasNameConstraints: false,
+    unprocessedCriticalExtensions: [],
   };
   if (raw.spkiAlg === id_ecPublicKey && raw.spkiParamOid) info.namedCurve = raw.spkiParamOid;
   const seen = new Set<string>();
@@ -211,6 +232,12 @@ function decodeDer(der: Buffer): CertInfo {
         }
       } else if (ext.type === id_ce_subjectKeyIdentifier) {
         info.subjectKeyIdentifier = Buffer.from(new x509.SubjectKeyIdentifierExtension(ext.rawData).keyId, 'hex');
+      } else if (ext.type === id_ce_extKeyUsage) {
+        info.extKeyUsage = new x509.ExtendedKeyUsageExtension(ext.rawData).usages.map(String);
+      } else if (ext.type === id_ce_nameConstraints) {
+        info.hasNameConstraints = true;
+      } else if (ext.critical && ext.type !== id_ce_authorityKeyIdentifier && ext.type !== id_ce_certificatePolicies) {
+        info.unprocessedCriticalExtensions.push(ext.type);
       }
     }
   } catch (e) {

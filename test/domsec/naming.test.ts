@@ -25,7 +25,6 @@ describe('originatorDomain (N9)', () => {
     ['=?utf-8?q?J=C3=BCrgen?= <j@example.org>', 'example.org', 'j@example.org'],
     ['alice@example.test.', 'example.test', 'alice@example.test'],
     ['"john doe"@example.test', 'example.test', '"john doe"@example.test'],
-    ['Team: carol@example.test;', 'example.test', 'carol@example.test'],
     ['<@relay.test:dave@example.test>', 'example.test', 'dave@example.test'],
     ['  Erin\r\n <erin@example.test>  ', 'example.test', 'erin@example.test'],
     ['"quoted \\" comma, inside" <q@example.test>', 'example.test', 'q@example.test'],
@@ -53,6 +52,12 @@ describe('originatorDomain (N9)', () => {
     ['alice@exa mple.test', 'a space in the domain'],
     ['alice@example..test', 'an empty label'],
     ['Alice <alice@example.test> trailing', 'text after the angle address'],
+    // RFC 5322 3.6.2: From is a mailbox-list; group syntax (even a group of one) is not a mailbox (issue 12, item 3).
+    ['Team: carol@example.test;', 'a group of one'],
+    ['ceo@bank.example;', 'a stray ";" (issue 12)'],
+    ['<ceo@bank.example', 'an unclosed angle address (issue 12)'],
+    ['CEO <ceo@[127.0.0.1]>', 'an address literal (issue 12)'],
+    ['Undisclosed:;', 'an empty group (issue 12)'],
   ];
   for (const [value, what] of bad) {
     it(`rejects ${what} with NAMING_NO_ORIGINATOR_DOMAIN`, () => {
