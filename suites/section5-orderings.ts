@@ -7,11 +7,11 @@
  * built with the case's PKI and names (src/model/case-message.ts).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { testCase } from './builder.js';
 import { buildCaseMessage } from '../src/model/case-message.js';
 import type { Branch, ModelMessage, ModelOptions, RefusalCode } from '../src/model/index.js';
 import type { CaseDecl, Expectation } from '../src/harness/model.js';
+import { packagePath } from '../src/paths.js';
 
 export type Policy = 'noEncrypt' | 'encrypt';
 
@@ -70,7 +70,7 @@ export interface OrderingsFile {
 }
 
 export const ORDERINGS: readonly Ordering[] = (
-  JSON.parse(readFileSync(fileURLToPath(new URL('./section5-orderings.json', import.meta.url)), 'utf8')) as OrderingsFile
+  JSON.parse(readFileSync(packagePath('suites/section5-orderings.json'), 'utf8')) as OrderingsFile
 ).orderings;
 
 /** The 3.2 requirement a refusal rests on first, then the others it touches. */

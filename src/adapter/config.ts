@@ -5,7 +5,6 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { DomsecError } from '../errors.js';
@@ -13,6 +12,7 @@ import { readJsonFile } from '../json-file.js';
 import { CLIENT_STEPS, type ClientFeature, type ClientStep } from './model.js';
 import { PLACEHOLDERS, REQUIRED_PLACEHOLDERS, placeholdersOf } from './placeholders.js';
 import { DEFAULT_CLIENT_CONCURRENCY, DEFAULT_CLIENT_RUN_MS, DEFAULT_COMMAND_TIMEOUT_MS } from './limits.js';
+import { packagePath } from '../paths.js';
 
 /** The file as written (paths relative to it). */
 export interface AdapterFile {
@@ -45,9 +45,9 @@ export interface Adapter {
   validationTime?: string;
 }
 
-const SCHEMA = fileURLToPath(new URL('../../suites/adapter.schema.json', import.meta.url));
+const SCHEMA = packagePath('suites/adapter.schema.json');
 /** The pinned test PKI the golden vectors are made with. */
-export const DEFAULT_ADAPTER_PKI = fileURLToPath(new URL('../../vectors/keys', import.meta.url));
+export const DEFAULT_ADAPTER_PKI = packagePath('vectors/keys');
 export const DEFAULT_CLIENT_DOMAIN = 'example.org';
 
 let validator: ReturnType<Ajv2020['compile']> | undefined;

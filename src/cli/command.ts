@@ -9,9 +9,11 @@ export interface Command {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** Named so that declaration emit (npm run build) can write parse's return type. */
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: { help: { type: 'boolean'; short: string } } & O; allowPositionals: true; strict: true }>>;
 
 /** node:util parseArgs, strict, with its errors turned into one-line BAD_ARGUMENT errors. */
-export function parse<O extends Options>(argv: string[], options: O, command: string) {
+export function parse<O extends Options>(argv: string[], options: O, command: string): Parsed<O> {
   try {
     return parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' }, ...options }, allowPositionals: true, strict: true });
   } catch (e) {

@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { DomsecError } from '../errors.js';
@@ -12,6 +11,7 @@ import { readJsonFile } from '../json-file.js';
 import type { SmtpEndpoint } from '../smtp/submit.js';
 import type { Role } from './model.js';
 import type { GradeContext } from './grade.js';
+import { packagePath } from '../paths.js';
 
 export interface Profile {
   name: string;
@@ -30,7 +30,7 @@ export interface Profile {
   validationTime?: string;
 }
 
-const SCHEMA = fileURLToPath(new URL('../../suites/profile.schema.json', import.meta.url));
+const SCHEMA = packagePath('suites/profile.schema.json');
 
 export function validateProfile(data: unknown, where = 'profile'): Profile {
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: false, useDefaults: false });

@@ -5,10 +5,10 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DomsecError } from '../errors.js';
 import type { RunResults } from './run.js';
 import { GATEWAY_ROLES, ROLES, type CaseResult, type CommandRun, type Role } from './model.js';
+import { packagePath } from '../paths.js';
 
 export const RESULTS_FORMAT = 'domsec-results/1';
 
@@ -22,7 +22,7 @@ interface Requirement {
 let catalogue: Map<string, Requirement> | undefined;
 export function requirementCatalogue(): Map<string, Requirement> {
   if (!catalogue) {
-    const data = JSON.parse(readFileSync(fileURLToPath(new URL('../../suites/requirements.json', import.meta.url)), 'utf8')) as { requirements: Requirement[] };
+    const data = JSON.parse(readFileSync(packagePath('suites/requirements.json'), 'utf8')) as { requirements: Requirement[] };
     catalogue = new Map(data.requirements.map((r) => [r.id, r]));
   }
   return catalogue;

@@ -3,7 +3,7 @@
  * of the draft with its section, level, roles and, when it cannot be tested over SMTP, why.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../paths.js';
 
 export interface CatalogueRequirement {
   id: string;
@@ -22,7 +22,7 @@ export interface Catalogue {
   requirements: CatalogueRequirement[];
 }
 
-const FILE = fileURLToPath(new URL('../../suites/requirements.json', import.meta.url));
+const FILE = packagePath('suites/requirements.json');
 let cached: Catalogue | undefined;
 
 export function loadCatalogue(): Catalogue {

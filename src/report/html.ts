@@ -9,15 +9,15 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { RunResults } from '../harness/run.js';
 import { suiteVersion } from '../cli/version.js';
 import type { BaselineCheck } from './baseline.js';
 import { loadCatalogue } from './catalogue.js';
 import { buildReportView, type ReportView } from './view-model.js';
+import { packagePath } from '../paths.js';
 
-export const TEMPLATE_DIR = fileURLToPath(new URL('../../reports/templates/', import.meta.url));
+export const TEMPLATE_DIR = packagePath('reports/templates') + '/';
 
 interface Assets {
   css: string;

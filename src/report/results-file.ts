@@ -4,13 +4,13 @@
  * looks like results. Every problem is one BAD_ARGUMENT / FILE_UNREADABLE line.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { DomsecError } from '../errors.js';
 import { RESULTS_FORMAT } from '../harness/results.js';
 import type { RunResults } from '../harness/run.js';
 import type { CaseResult, CaseVerdict } from '../harness/model.js';
+import { packagePath } from '../paths.js';
 
 /** Every verdict, in the order reports list them. */
 export const VERDICTS: readonly CaseVerdict[] = ['PASS', 'FAIL', 'WARN', 'ERROR', 'SKIP'];
@@ -21,8 +21,8 @@ export function countVerdicts(cases: readonly Pick<CaseResult, 'verdict'>[]): Re
   return counts;
 }
 
-export const RESULTS_SCHEMA = fileURLToPath(new URL('./schema/domsec-results-1.schema.json', import.meta.url));
-export const EXPECTED_SCHEMA = fileURLToPath(new URL('./schema/domsec-expected-1.schema.json', import.meta.url));
+export const RESULTS_SCHEMA = packagePath('src/report/schema/domsec-results-1.schema.json');
+export const EXPECTED_SCHEMA = packagePath('src/report/schema/domsec-expected-1.schema.json');
 
 const validators = new Map<string, ValidateFunction>();
 export function schemaValidator(file: string): ValidateFunction {

@@ -18,6 +18,7 @@ import type { VectorDecl } from './model.js';
 import { encryptionVectors } from './cases/encryption.js';
 import { section5Vectors } from './cases/section5.js';
 import { receivingVectors } from './cases/receiving.js';
+import { packagePath } from '../paths.js';
 
 export const VECTOR_SEED = 'domsec-suite golden vectors, seed 1';
 export const SPEC = 'draft-melnikov-smime-msa-to-mda-02';
@@ -57,7 +58,7 @@ export interface Manifest {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
 import { parse } from '../command.js';
 import { writeOutput } from '../io.js';
@@ -11,8 +10,9 @@ import { progressBar, progressLine } from '../../report/text.js';
 import { allCases } from '../../../suites/index.js';
 import { suiteVersion } from '../version.js';
 import { DomsecError } from '../../errors.js';
+import { packagePath } from '../../paths.js';
 
-const PINNED_PKI = fileURLToPath(new URL('../../../vectors/keys', import.meta.url));
+const PINNED_PKI = packagePath('vectors/keys');
 
 export const demo: Command = {
   name: 'demo',
