@@ -79,3 +79,9 @@ export const RELAY_MAX_RETRIES = 1;
 
 /** RFC 5321 4.5.3.1.5: a reply line is at most 512 octets with the code and CRLF; the text is cut to this. */
 export const MAX_REPLY_TEXT = 480;
+
+/**
+ * Gateway runtimes (keys, certificates) one worker keeps, one per gateway config it served: the gateways of
+ * one process share the workers (tests start dozens); older ones are rebuilt on demand.
+ */
+export const MAX_RUNTIMES_PER_WORKER = 32;

@@ -5,8 +5,13 @@
  * SignerInfos and 600 certificates took minutes) stopped both listeners, every relay and the SIGTERM
  * handler. Here each message runs in a worker; the main thread only speaks SMTP. A message that runs past
  * its time bound has its worker stopped (Worker.terminate interrupts synchronous JavaScript) and is
- * answered as over a processing limit; the next message gets a fresh worker. Workers start on first use,
- * so a gateway that never receives mail starts none.
+ * answered as over a processing limit; the next message gets a fresh worker.
+ *
+ * Workers start on first use and are shared by the gateways of one process (each job names its gateway's
+ * config; src/gateway/worker.ts): a worker takes seconds to start (tsx, pkijs, the PKI), and the tests
+ * start dozens of gateways. Each gateway holds a MessagePool lease; when it closes, its queued and running
+ * messages are answered (transient) and any worker running one of them is stopped; when the last lease of a
+ * pool closes, its workers stop.
  */
 import { Worker } from 'node:worker_threads';
 import type { GatewayConfig } from './config.js';
@@ -15,7 +20,7 @@ import { transferable, type WorkerAnswer, type WorkerData, type WorkerHello, typ
 export type PoolAnswer = WorkerAnswer | { id: number; ok: false; kind: 'timeout'; message: string };
 
 export interface PoolOptions {
-  /** Worker threads at most. */
+  /** Worker threads at most (per worker module and size: gateways asking for the same share them). */
   size: number;
   /** Time bound of one message in its worker. */
   messageMs: number;
@@ -24,7 +29,9 @@ export interface PoolOptions {
 }
 
 interface Pending {
+  lease: MessagePool;
   job: WorkerJob;
+  messageMs: number;
   resolve(a: PoolAnswer): void;
 }
 
@@ -44,45 +51,51 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 const WORKER = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
 
-export class MessagePool {
+const shutting = (p: Pending): PoolAnswer => ({ id: p.job.id, ok: false, kind: 'internal', message: 'the gateway is shutting down' });
+
+class SharedPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Pending[] = [];
-  private nextId = 1;
-  private closed = false;
+  readonly leases = new Set<MessagePool>();
 
-  constructor(private readonly config: GatewayConfig, private readonly opts: PoolOptions) {}
+  constructor(private readonly key: string, private readonly entry: URL, private readonly size: number) {}
 
-  /** Run one message's work; never rejects (a worker failure is an `internal` answer). */
-  run(job: Omit<WorkerJob, 'id'>): Promise<PoolAnswer> {
-    const id = this.nextId++;
-    if (this.closed) return Promise.resolve({ id, ok: false, kind: 'internal', message: 'the gateway is shutting down' });
-    return new Promise((resolve) => {
-      this.queue.push({ job: { ...job, id, raw: transferable(job.raw) }, resolve });
-      this.pump();
-    });
+  submit(p: Pending): void {
+    this.queue.push(p);
+    this.pump();
   }
 
-  /** Stop every worker; queued and running messages are answered `internal` (a transient reply). */
-  async close(): Promise<void> {
-    this.closed = true;
-    const fail = (p: Pending): void => p.resolve({ id: p.job.id, ok: false, kind: 'internal', message: 'the gateway is shutting down' });
-    for (const p of this.queue.splice(0)) fail(p);
-    const slots = [...this.slots];
-    this.slots.clear();
-    for (const s of slots) {
-      clearTimeout(s.timer);
-      if (s.busy) fail(s.busy);
-      s.busy = undefined;
+  /** A lease closes: answer its messages, stop the workers running them; the last lease stops every worker. */
+  async release(lease: MessagePool): Promise<void> {
+    this.leases.delete(lease);
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const p = this.queue[i]!;
+      if (p.lease !== lease) continue;
+      this.queue.splice(i, 1);
+      p.resolve(shutting(p));
     }
-    await Promise.all(slots.map((s) => s.worker.terminate().catch(() => undefined)));
+    const stopping: Slot[] = [];
+    for (const s of this.slots) {
+      if (this.leases.size === 0 || s.busy?.lease === lease) stopping.push(s);
+    }
+    for (const s of stopping) {
+      const busy = s.busy;
+      this.drop(s);
+      if (busy) busy.resolve(shutting(busy));
+    }
+    if (this.leases.size === 0) {
+      for (const p of this.queue.splice(0)) p.resolve(shutting(p));
+      POOLS.delete(this.key);
+    }
+    await Promise.all(stopping.map((s) => s.worker.terminate().catch(() => undefined)));
+    if (this.leases.size > 0) this.pump();
   }
 
   private pump(): void {
-    if (this.closed) return;
     while (this.queue.length) {
       const idle = [...this.slots].find((s) => s.ready && !s.busy);
       if (!idle) {
-        if (this.slots.size < this.opts.size) this.spawn();
+        if (this.slots.size < this.size) this.spawn();
         return;
       }
       this.dispatch(idle, this.queue.shift()!);
@@ -94,9 +107,9 @@ export class MessagePool {
     slot.timer = setTimeout(() => {
       // Past the bound: the worker is stopped with whatever it was doing; the message gets an answer now.
       this.drop(slot);
-      p.resolve({ id: p.job.id, ok: false, kind: 'timeout', message: `DOMSEC processing took longer than ${this.opts.messageMs} ms` });
+      p.resolve({ id: p.job.id, ok: false, kind: 'timeout', message: `DOMSEC processing took longer than ${p.messageMs} ms` });
       this.pump();
-    }, this.opts.messageMs);
+    }, p.messageMs);
     slot.worker.postMessage(p.job, [p.job.raw.buffer as ArrayBuffer]);
   }
 
@@ -108,10 +121,9 @@ export class MessagePool {
   }
 
   private spawn(): void {
-    const entry = this.opts.entry ?? WORKER;
-    const boot = entry.pathname.endsWith('.ts');
-    const data: WorkerData = { entry: entry.href, config: this.config, selfStart: !boot };
-    const slot: Slot = { worker: new Worker(boot ? BOOT : entry, { workerData: data }), ready: false };
+    const boot = this.entry.pathname.endsWith('.ts');
+    const data: WorkerData = { entry: this.entry.href, selfStart: !boot };
+    const slot: Slot = { worker: new Worker(boot ? BOOT : this.entry, { workerData: data }), ready: false };
     this.slots.add(slot);
     const failed = (why: string): void => {
       if (!this.slots.has(slot)) return;
@@ -125,7 +137,6 @@ export class MessagePool {
     };
     slot.worker.on('message', (m: WorkerHello | WorkerAnswer) => {
       if ('ready' in m) {
-        if (!m.ready) return failed(m.message);
         slot.ready = true;
         return this.pump();
       }
@@ -138,5 +149,41 @@ export class MessagePool {
     });
     slot.worker.on('error', (e) => failed(e.message));
     slot.worker.on('exit', (code) => failed(`exited with status ${code}`));
+  }
+}
+
+const POOLS = new Map<string, SharedPool>();
+let nextId = 1;
+
+/** One gateway's lease on the shared workers. */
+export class MessagePool {
+  private readonly shared: SharedPool;
+  private readonly configKey: string;
+  private closed = false;
+
+  constructor(private readonly config: GatewayConfig, private readonly opts: PoolOptions) {
+    const entry = opts.entry ?? WORKER;
+    const key = `${entry.href}|${opts.size}`;
+    let shared = POOLS.get(key);
+    if (!shared) POOLS.set(key, (shared = new SharedPool(key, entry, opts.size)));
+    shared.leases.add(this);
+    this.shared = shared;
+    this.configKey = JSON.stringify(config);
+  }
+
+  /** Run one message's work; never rejects (a worker failure is an `internal` answer). */
+  run(job: Omit<WorkerJob, 'id' | 'configKey' | 'config'>): Promise<PoolAnswer> {
+    const id = nextId++;
+    if (this.closed) return Promise.resolve({ id, ok: false, kind: 'internal', message: 'the gateway is shutting down' });
+    return new Promise((resolve) => {
+      this.shared.submit({ lease: this, messageMs: this.opts.messageMs, job: { ...job, id, configKey: this.configKey, config: this.config, raw: transferable(job.raw) }, resolve });
+    });
+  }
+
+  /** Answer this gateway's queued and running messages (transient) and stop the workers running them. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.shared.release(this);
   }
 }

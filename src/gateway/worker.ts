@@ -1,8 +1,10 @@
 /**
- * One gateway worker thread: builds the gateway's runtime from its config (the PKI read again, so that
- * nothing but plain data crosses threads), then runs the DOMSEC work of each message it is sent (outbound:
- * Section 5; inbound: decrypt, verify, flag) and posts the result back. The pool (src/gateway/pool.ts)
- * stops a worker whose message runs past its time bound; the listeners never wait on the engine.
+ * One gateway worker thread: runs the DOMSEC work of each message it is sent (outbound: Section 5; inbound:
+ * decrypt, verify, flag) and posts the result back. Each job names its gateway's config; the worker builds
+ * that gateway's runtime from it once (the PKI read again, so that nothing but plain data crosses threads)
+ * and keeps it, so the gateways of one process (tests start dozens) share the workers and their start-up.
+ * The pool (src/gateway/pool.ts) stops a worker whose message runs past its time bound; the listeners never
+ * wait on the engine.
  */
 import 'reflect-metadata';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -12,9 +14,13 @@ import { buildRuntime, type GatewayRuntime } from './runtime.js';
 import { processOutbound, type OutboundEnvelope } from './outbound.js';
 import { processInbound } from './inbound.js';
 import type { GatewayConfig } from './config.js';
+import { MAX_RUNTIMES_PER_WORKER } from './limits.js';
 
 export interface WorkerJob {
   id: number;
+  /** The gateway's config, and a key for it (its JSON): the runtime is built once per key. */
+  configKey: string;
+  config: GatewayConfig;
   direction: 'outbound' | 'inbound';
   raw: Uint8Array;
   envelope: OutboundEnvelope;
@@ -27,12 +33,11 @@ export type WorkerAnswer =
   | { id: number; ok: false; kind: 'domsec'; code: DomsecErrorCode; message: string }
   | { id: number; ok: false; kind: 'internal'; message: string };
 
-/** What the worker posts first: its runtime is built, or why not. */
-export type WorkerHello = { ready: true } | { ready: false; message: string };
+/** What the worker posts first, once it can take jobs. */
+export type WorkerHello = { ready: true };
 
 export interface WorkerData {
   entry: string;
-  config: GatewayConfig;
   /** The compiled worker (dist/) serves as soon as it is loaded; from the sources worker-boot.mjs starts it. */
   selfStart: boolean;
 }
@@ -62,16 +67,24 @@ export function runJob(job: WorkerJob, rt: GatewayRuntime): WorkerAnswer {
 export async function serveGatewayWorker(run: (job: WorkerJob, rt: GatewayRuntime) => WorkerAnswer = runJob): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('serveGatewayWorker: not in a worker thread');
-  let rt: GatewayRuntime;
-  try {
-    rt = await buildRuntime((workerData as WorkerData).config);
-  } catch (e) {
-    port.postMessage({ ready: false, message: e instanceof Error ? e.message : String(e) } satisfies WorkerHello);
-    return;
-  }
+  const runtimes = new Map<string, Promise<GatewayRuntime>>();
+  // One job at a time (the pool sends the next only after the answer), so the runtime build is awaited in order.
   port.on('message', (job: WorkerJob) => {
-    const answer = run(job, rt);
-    port.postMessage(answer, answer.ok ? [answer.message.buffer as ArrayBuffer] : []);
+    let rt = runtimes.get(job.configKey);
+    if (!rt) {
+      rt = buildRuntime(job.config);
+      // Oldest first out: a long-lived process (tests) starts many gateways, one runtime each.
+      if (runtimes.size >= MAX_RUNTIMES_PER_WORKER) runtimes.delete(runtimes.keys().next().value!);
+      runtimes.set(job.configKey, rt);
+      rt.catch(() => runtimes.delete(job.configKey));
+    }
+    rt.then(
+      (r) => {
+        const answer = run(job, r);
+        port.postMessage(answer, answer.ok ? [answer.message.buffer as ArrayBuffer] : []);
+      },
+      (e: unknown) => port.postMessage({ id: job.id, ok: false, kind: 'internal', message: `gateway runtime: ${e instanceof Error ? e.message : String(e)}` } satisfies WorkerAnswer),
+    );
   });
   port.postMessage({ ready: true } satisfies WorkerHello);
 }

@@ -6,6 +6,16 @@
 /** Largest message the sink accepts: 25 MB attachments base64-expand and gain S/MIME layers; 100 MiB covers them. */
 export const SINK_MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
+/**
+ * The capture sink's bounds on its clients (src/smtp/bounds.ts; issue 12 item 11): total time for a command
+ * line, for one DATA's content, and for a session. A gateway under test relays each case's message at once
+ * on loopback; these only stop a gateway (or anything else on the port) that trickles bytes from holding
+ * the sink for longer than a case can wait anyway.
+ */
+export const SINK_COMMAND_MAX_MS = 30_000;
+export const SINK_DATA_MAX_MS = 120_000;
+export const SINK_SESSION_MAX_MS = 10 * 60_000;
+
 /** How long the suite waits for a TCP connection or the 220 greeting: loopback answers in milliseconds. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 export const GREETING_TIMEOUT_MS = 5_000;

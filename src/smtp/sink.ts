@@ -5,7 +5,8 @@
  */
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { SINK_MAX_MESSAGE_BYTES } from './limits.js';
+import { SINK_COMMAND_MAX_MS, SINK_DATA_MAX_MS, SINK_MAX_MESSAGE_BYTES, SINK_SESSION_MAX_MS } from './limits.js';
+import { boundedData, boundSessions, type SessionBounds } from './bounds.js';
 import type { TlsCredentials } from './tls.js';
 
 export interface CapturedMessage {
@@ -25,12 +26,27 @@ export interface SinkOptions {
   tls?: TlsCredentials;
   /** Reply to every DATA with this code (for tests of the suite itself). */
   rejectWith?: { code: number; message: string };
+  /** SIZE (RFC 1870), default SINK_MAX_MESSAGE_BYTES; a larger DATA gets 552 and none of it is kept. */
+  maxMessageBytes?: number;
+  /** Time bounds on each client, default SINK_*_MAX_MS (src/smtp/limits.ts). */
+  bounds?: Partial<SessionBounds>;
+}
+
+/** A DATA the sink refused as over its size limit: counted, not kept (evidence that a gateway relayed too much). */
+export interface OversizedMessage {
+  mailFrom: string;
+  rcptTo: string[];
+  /** Bytes the client sent. */
+  bytes: number;
+  /** The most bytes the sink held of it at any time (at most the limit). */
+  peakKeptBytes: number;
 }
 
 type Waiter = { match: (m: CapturedMessage) => boolean; resolve: () => void };
 
 export class CaptureSink {
   readonly messages: CapturedMessage[] = [];
+  readonly oversized: OversizedMessage[] = [];
   private readonly waiters = new Set<Waiter>();
   private server?: SMTPServer;
   private boundPort = 0;
@@ -45,44 +61,45 @@ export class CaptureSink {
   }
 
   async start(): Promise<this> {
+    const maxBytes = this.opts.maxMessageBytes ?? SINK_MAX_MESSAGE_BYTES;
     const options: SMTPServerOptions = {
       // The sink accepts any envelope and needs no AUTH; STARTTLS only when given credentials.
       disabledCommands: this.opts.tls ? ['AUTH'] : ['STARTTLS', 'AUTH'],
       ...(this.opts.tls ? { key: this.opts.tls.key, cert: this.opts.tls.cert } : {}),
       authOptional: true,
-      size: SINK_MAX_MESSAGE_BYTES,
+      size: maxBytes,
       logger: false,
       banner: 'domsec-suite capture sink',
       onData: (stream, session: SMTPServerSession, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-            callback(Object.assign(new Error('552 message exceeds the sink limit'), { responseCode: 552 }));
-            return;
-          }
-          if (this.opts.rejectWith) {
-            callback(Object.assign(new Error(this.opts.rejectWith.message), { responseCode: this.opts.rejectWith.code }));
-            return;
-          }
-          const m: CapturedMessage = {
-            mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            rcptTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-            raw: Buffer.concat(chunks),
-            receivedAt: Date.now(),
-            remoteAddress: session.remoteAddress,
-            tls: !!session.secure,
-          };
-          this.messages.push(m);
-          for (const w of [...this.waiters]) if (w.match(m)) w.resolve();
-          callback();
-        });
+        const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        const rcptTo = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        // Kept up to the limit only: a 1.2 GB DATA held whole pushed the sink to 1.3 GB (issue 12, item 10).
+        boundedData(stream, maxBytes).then(
+          (d) => {
+            if (!d.message) {
+              this.oversized.push({ mailFrom, rcptTo, bytes: d.receivedBytes, peakKeptBytes: d.peakKeptBytes });
+              // smtp-server answers 552 itself once the content is over `size`; this is for a stream it did not flag.
+              callback(Object.assign(new Error(`message exceeds the sink limit of ${maxBytes} bytes`), { responseCode: 552 }));
+              return;
+            }
+            if (this.opts.rejectWith) {
+              callback(Object.assign(new Error(this.opts.rejectWith.message), { responseCode: this.opts.rejectWith.code }));
+              return;
+            }
+            const m: CapturedMessage = { mailFrom, rcptTo, raw: d.message, receivedAt: Date.now(), remoteAddress: session.remoteAddress, tls: !!session.secure };
+            this.messages.push(m);
+            for (const w of [...this.waiters]) if (w.match(m)) w.resolve();
+            callback();
+          },
+          () => undefined, // the client went away mid-DATA: nothing to keep, nobody to answer
+        );
       },
     };
     this.server = new SMTPServer(options);
     this.server.on('error', () => {
       /* a client that misbehaves must not crash the sink */
     });
+    boundSessions(this.server, { commandMs: SINK_COMMAND_MAX_MS, dataMs: SINK_DATA_MAX_MS, sessionMs: SINK_SESSION_MAX_MS, ...this.opts.bounds });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.opts.port ?? 0, this.host, () => {

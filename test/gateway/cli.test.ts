@@ -8,6 +8,8 @@ import { buildExampleInput, SECTION5_EXAMPLES } from '../../src/domsec/examples.
 import { FAULT_NAMES } from '../../src/gateway/faults.js';
 import { exampleParties } from '../helpers/messages.js';
 import { baseConfig, fixture, rcpt, send, shape, type Fixture } from './helpers.js';
+import { cpuBomb } from './bomb.js';
+import { rawSmtp } from '../smtp/raw-smtp.js';
 
 const BIN = fileURLToPath(new URL('../../bin/domsec.js', import.meta.url));
 let fx: Fixture;
@@ -80,4 +82,47 @@ describe('domsec gateway', () => {
     expect(await exited).toBe(0);
     expect(out).toMatch(/SIGTERM, listeners closed/);
   });
+
+  it('SIGTERM ends the process within a bound while a CPU-bomb message is processed and a client trickles DATA', async () => {
+    const file = join(fx.pkiDir, '..', 'gateway-bomb.json');
+    writeFileSync(file, JSON.stringify(baseConfig('example.org', 'pki', fx.sink)));
+    const child = spawn(process.execPath, [BIN, 'gateway', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
+    let trickle: NodeJS.Timeout | undefined;
+    try {
+      const inbound = await new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no ports printed: ${out}`)), 30_000);
+        child.stdout.on('data', () => {
+          const i = /^inbound 127\.0\.0\.1:(\d+)$/m.exec(out);
+          if (i) {
+            clearTimeout(t);
+            resolve(Number(i[1]));
+          }
+        });
+      });
+      // The bomb goes in (whatever the engine makes of it, the gateway's main thread only speaks SMTP) ...
+      const g = { host: '127.0.0.1', outboundPort: 0, inboundPort: inbound, close: async () => undefined };
+      void send(g, 'inbound', 'alice@example.test', [rcpt('example.org', 'bomb')], cpuBomb(fx.pki)).catch(() => undefined);
+      // ... and a client holds a DATA open, a byte at a time.
+      const c = await rawSmtp(inbound);
+      await c.reply(10_000);
+      await c.command('EHLO tester.example', 10_000);
+      await c.command('MAIL FROM:<alice@example.test>', 10_000);
+      await c.command(`RCPT TO:<${rcpt('example.org', 'trickle')}>`, 10_000);
+      await c.command('DATA', 10_000);
+      trickle = setInterval(() => c.write('x'), 100);
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const sent = Date.now();
+    const { code, at } = await exited;
+    clearInterval(trickle);
+    expect(code).toBe(0);
+    expect(at - sent).toBeLessThan(8_000); // CLOSE_TIMEOUT_MS (2 s) for open sessions, plus process exit
+    expect(out).toMatch(/SIGTERM, listeners closed/);
+  });
 });
+

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGatewayConfig, startGateway, type RunningGateway } from '../../src/gateway/config.js';
@@ -83,6 +84,46 @@ describe('gateway listeners with STARTTLS', () => {
     const [, inEhlo] = await dialogue(g.inboundPort, ['EHLO tester.example', 'QUIT']);
     expect(inEhlo).toMatch(/^250[ -]STARTTLS/m);
     expect(inEhlo).not.toMatch(/AUTH/);
+  });
+
+  it('EHLO does not advertise AUTH before STARTTLS (it would get 538), and does after it', async () => {
+    const g = await tlsGateway();
+    const [, before] = await dialogue(g.outboundPort, ['EHLO tester.example', 'QUIT']);
+    expect(before).toMatch(/^250[ -]STARTTLS/m);
+    expect(before).not.toMatch(/AUTH/);
+    const after = await new Promise<string>((resolve, reject) => {
+      const raw = connect(g.outboundPort, '127.0.0.1');
+      let buf = '';
+      let step = 0;
+      raw.on('error', reject);
+      raw.on('data', (d) => {
+        buf += d.toString('latin1');
+        if (step === 0 && /^220 /m.test(buf)) {
+          step = 1;
+          buf = '';
+          raw.write('EHLO tester.example\r\n');
+        } else if (step === 1 && /^250 /m.test(buf)) {
+          step = 2;
+          buf = '';
+          raw.write('STARTTLS\r\n');
+        } else if (step === 2 && /^220 /m.test(buf)) {
+          step = 3;
+          raw.removeAllListeners('data');
+          const t = tlsConnect({ socket: raw, ca: gwCreds.cert, servername: 'localhost' }, () => t.write('EHLO tester.example\r\n'));
+          let tb = '';
+          t.on('error', reject);
+          t.on('data', (x) => {
+            tb += x.toString('latin1');
+            if (/^250 /m.test(tb)) {
+              t.end('QUIT\r\n');
+              resolve(tb);
+            }
+          });
+        }
+      });
+    });
+    expect(after).toMatch(/^250[ -]AUTH PLAIN LOGIN/m);
+    expect(after).not.toMatch(/STARTTLS/);
   });
 
   it('STARTTLS, then AUTH: the message is domain-signed and relayed; the transcript shows the upgrade', async () => {
