@@ -187,6 +187,20 @@ describe('item 12: decrypt only for the domain\'s own recipients (draft 4)', () 
   });
 });
 
+describe('item 5 (gateway part): unauthenticated encryption is said in the Authentication-Results comment', () => {
+  it('case (d) under AES-CBC: smime=pass with the ENCRYPTION_NOT_AUTHENTICATED note; a signed-only message has no such note', async () => {
+    const g = await fx.gateway('example.org');
+    const enc = rcpt('example.org', 'cbc');
+    expect((await send(g, 'inbound', 'alice@example.test', [enc], inbound({ encrypt: true }))).accepted).toBe(true);
+    const [ar] = header(fx.sink.for(enc)[0]!.raw, 'Authentication-Results');
+    expect(ar).toMatch(/^mx\.example\.org; smime=pass \(.*ENCRYPTION_NOT_AUTHENTICATED: content under unauthenticated encryption is not integrity-protected/);
+    expect(header(fx.sink.for(enc)[0]!.raw, 'MIME-Version')).toEqual(['1.0']); // once (issue 12, "also seen": it was twice)
+    const signed = rcpt('example.org', 'signed-only');
+    expect((await send(g, 'inbound', 'alice@example.test', [signed], inbound())).accepted).toBe(true);
+    expect(header(fx.sink.for(signed)[0]!.raw, 'Authentication-Results')[0]).not.toMatch(/ENCRYPTION_NOT_AUTHENTICATED/);
+  });
+});
+
 describe('item 13: forged Authentication-Results', () => {
   const ID = 'mx.example.org';
   const FORGERIES: Array<[string, string]> = [

@@ -5,6 +5,7 @@ import { DomsecError } from '../../errors.js';
 import { loadGatewayConfig, startGateway, type GatewayEvent } from '../../gateway/config.js';
 import { FAULTS, FAULT_NAMES, isFaultName } from '../../gateway/faults.js';
 import { REPLIES } from '../../gateway/replies.js';
+import { COMMAND_MAX_MS, DATA_MAX_MS, GATEWAY_MAX_MESSAGE_BYTES, MAX_CLIENTS_PER_ADDRESS, MESSAGE_PROCESSING_MAX_MS, SESSION_MAX_MS } from '../../gateway/limits.js';
 
 function faultList(): string {
   const width = Math.max(...FAULTS.map((f) => f.name.length));
@@ -22,14 +23,22 @@ export const gateway: Command = {
        domsec gateway --list-faults
 
 Starts the engine as an SMTP relay (on loopback unless configured with TLS), with two listeners:
-  outbound  mail from the domain's users leaving the domain: SMTP AUTH (PLAIN, LOGIN) optional, an
-            authenticated session has an externally authenticated originator (draft 3.2); the Section 5
-            rules apply the domain signature and encrypt for the recipient domains' DCAs when local
-            policy or a lower envelopedData requires it; the result is relayed to the next hop with the
-            same envelope. Refusals (draft 3.2) are 550 5.7.x naming the reason code; nothing is relayed.
-  inbound   mail from other domains: decrypted when it is for the local DCA (cases b and d), verified,
-            flagged with "Authentication-Results: <authserv-id>; smime=<result>" (RFC 8601, RFC 7281, N14)
-            and delivered to the next hop. Undecodable S/MIME is delivered with smime=permerror.
+  outbound  mail from the domain's users leaving the domain: SMTP AUTH (PLAIN, LOGIN) optional; the
+            originator of mail without a valid originator signature is authenticated as
+            originatorAuthentication says (default: an SMTP-authenticated session; draft 3.2);
+            the Section 5 rules apply the domain signature and encrypt for the recipient domains'
+            DCAs when local policy or a lower envelopedData requires it; the result is relayed to the
+            next hop with the same envelope. Refusals (draft 3.2) are 550 5.7.x naming the reason code; nothing is relayed.
+  inbound   mail from other domains for recipients of the domain (or its subdomains; any other RCPT TO
+            is refused 550 5.7.1, draft 4: the DCA decrypts for its own domain only): decrypted when it is
+            for the local DCA (cases b and d), verified, flagged with "Authentication-Results:
+            <authserv-id>; smime=<result>" (RFC 8601, RFC 7281, N14; every Authentication-Results claiming
+            the authserv-id is removed first) and delivered to the next hop. Undecodable S/MIME is
+            delivered with smime=permerror.
+Each message's DOMSEC work runs in a worker thread and is refused (552 5.3.4) past ${MESSAGE_PROCESSING_MAX_MS / 1000} s; each client
+gets ${COMMAND_MAX_MS / 1000} s per command line, ${DATA_MAX_MS / 1000} s per message content and ${SESSION_MAX_MS / 1000} s per session (then 421 4.4.2);
+at most ${MAX_CLIENTS_PER_ADDRESS} sessions per client address; a DATA over SIZE (${GATEWAY_MAX_MESSAGE_BYTES} bytes) gets 552 and
+none of it is kept (src/gateway/limits.ts).
 Prints the two listening addresses, then one line per message, and runs until SIGINT or SIGTERM.
 
 FILE is JSON (relative paths against its folder):
@@ -42,12 +51,22 @@ FILE is JSON (relative paths against its folder):
                   is used when offered (requireTls: never relay without it), the certificate verified
                   against tlsCaFile (PEM) or the system's CAs
   pki             folder written by "domsec pki" (pki.json)
-  signers         entry names of the domain signer(s), e.g. ["example.org/signer-rsa"]
+  signers         entry names of the domain signer(s), e.g. ["example.org/signer-rsa"]; two entries
+                  (e.g. also "example.org/signer-ec") sign with both, same SignatureType (3.1.1)
   dca             the local DCA entry, e.g. "example.org/dca-rsa"
   trustAnchors    optional entry names, default ["ca"]
   policy          { "encryptOutbound": true|false } (Section 4/5 local policy)
   recipientDcas   remote domain -> its DCA certificate entry, e.g. {"example.test": "example.test/dca-rsa"}
+  recipientCertificates
+                  optional address -> PKI entry of an end recipient's own certificate: when the
+                  message is encrypted, that recipient gets a RecipientInfo for it instead of its
+                  domain's DCA (case c, draft 4.1), e.g. {"bob@example.test": "example.test/user-bob"}
   users           optional SMTP AUTH user -> password; without it any AUTH succeeds (test setups only)
+  originatorAuthentication
+                  optional { "method": "smtp-auth" (default) | "trusted-address" | "signature-only",
+                  "trustedAddresses": [IP or CIDR, ...] (with trusted-address only) }: what authenticates
+                  the originator of mail without a valid originator signature (draft 3.2): an
+                  SMTP-authenticated session, a submission from a listed address, or nothing
   authservId      optional, default "mx.<domain>"
   namingRole      optional "msa" | "mta" | "any" (default)
   validationTime  optional ISO time to validate and sign at (default now)
