@@ -88,16 +88,18 @@ export const MAX_SIGNERS_PER_MESSAGE = 256;
 
 /**
  * Distinct certificates carried by one message (every SignedData's CertificateSet, plus the caller's
- * extra certificates). A signer sends its chain, 2-4 certificates, per signed layer; 256 covers 64
- * layers of 4. Each is parsed once per message (src/x509/pool.ts), so this bounds parsing too.
+ * extra certificates). A signer sends its chain, 2-4 certificates, per signed layer, and the same chain
+ * again in each layer it signs (counted once); 128 distinct ones is far beyond a real message. Parsing
+ * one costs 3.5-17 ms (three decoders, ./x509/certificate.ts), so this bounds the parsing a message can
+ * ask for to about 0.5-2 s in the worst case; only those a signer or a path names are parsed at all.
  */
-export const MAX_CERTIFICATES_PER_MESSAGE = 256;
+export const MAX_CERTIFICATES_PER_MESSAGE = 128;
 
 /**
  * Issuer candidates tried (one certificate signature check each) while building one signer's path.
  * A real path needs one per link, cross-certification and key rollover a few more.
  */
-export const MAX_PATH_BUILD_STEPS = 100;
+export const MAX_PATH_BUILD_STEPS = 32;
 
 /** Issuer candidates tried over all the signers of one message: shared, so that many signers cannot multiply the work. */
-export const MAX_PATH_BUILD_STEPS_PER_MESSAGE = 1000;
+export const MAX_PATH_BUILD_STEPS_PER_MESSAGE = 256;

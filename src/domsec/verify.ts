@@ -11,6 +11,10 @@ import type { RecipientKey, RecipientSummary } from '../cms/recipient-info.js';
 import { parseCertificate, type CertInfo } from '../x509/certificate.js';
 import { messagePathBudget, validatePath, type PathBudget, type PathResult } from '../x509/path.js';
 import { CertificatePool } from '../x509/pool.js';
+import { children, rawOf } from '../cms/der.js';
+import type { ParsedSignerInfo } from '../cms/signed-data.js';
+
+type SignerIdentifierBlock = Extract<ParsedSignerInfo['sid'], { kind: 'issuerAndSerialNumber' }>['block'];
 import { MAX_SIGNERS_PER_MESSAGE, MAX_SIGNERS_PER_SIGNED_DATA } from '../limits.js';
 import { getHeaders } from '../mime/index.js';
 import { checkDomainSignerNaming, certificatePurpose, originatorDomain, type NamingResult, type NamingRole, type OriginatorDomain } from './naming.js';
@@ -124,10 +128,26 @@ interface MessageContext {
   signersChecked: number;
 }
 
+/** Certificates whose issuer and serialNumber are the bytes of an IssuerAndSerialNumber (RFC 5652 10.2.4). */
+function sidCandidates(ias: SignerIdentifierBlock, certs: Buffer[], pool: CertificatePool): Buffer[] {
+  const parts = children(ias);
+  if (parts.length < 2) return [];
+  const issuer = rawOf(parts[0]!);
+  const serial = rawOf(parts[1]!);
+  // A certificate that cannot be walked stays a candidate: the CMS-level lookup decides about it.
+  return certs.filter((d) => {
+    const n = pool.namesOf(d);
+    return !n || (n.issuerDer.equals(issuer) && n.serialDer.equals(serial));
+  });
+}
+
 function checkSigner(layer: SignedLayer, index: number, certs: Buffer[], digests: Map<string, Buffer>, ctx: MessageContext): SignerReport {
   const si = layer.sd.signerInfos[index]!;
   // RFC 8551 3.5.3: what a multipart/signed shows is its first part, and that is what is verified (never an eContent).
-  const sd = certs === layer.sd.certificates ? layer.sd : { ...layer.sd, certificates: certs };
+  // The certificate the sid names is looked for among those whose issuer and serial match, read without
+  // decoding (a message may carry MAX_CERTIFICATES_PER_MESSAGE of them); a subjectKeyIdentifier needs them all.
+  const named = si.sid.kind === 'issuerAndSerialNumber' ? sidCandidates(si.sid.block, certs, ctx.pool) : certs;
+  const sd = { ...layer.sd, certificates: named };
   const sig = checkSignerInfo(sd, si, ctx.extra, layer.kind === 'multipartSigned' ? layer.content : undefined, digests);
   const st = signatureTypesOf(si);
   const ml = mlExpansionHistoryOf(si);
@@ -145,8 +165,11 @@ function checkSigner(layer: SignedLayer, index: number, certs: Buffer[], digests
     report.emails = cert.sanEmails;
     let path = ctx.paths.get(cert);
     if (!path) {
-      const candidates = [...ctx.pool.parseAll(certs), ...ctx.extraInfos];
-      path = validatePath(cert, candidates, ctx.anchors, ctx.validationTime, ctx.budget);
+      const lookup = function* (name: Buffer): Generator<CertInfo> {
+        yield* ctx.pool.issuersNamed(name);
+        yield* ctx.extraInfos.filter((c) => c.subjectDer.equals(name));
+      };
+      path = validatePath(cert, lookup, ctx.anchors, ctx.validationTime, ctx.budget);
       // A path cut short by the budget is not remembered: it says nothing about the certificate.
       if (path.ok || path.reason !== 'LIMIT_PATH_BUILDING') ctx.paths.set(cert, path);
     }

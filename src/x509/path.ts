@@ -141,7 +141,10 @@ function checkChain(chain: CertInfo[], at: Date): Failure | undefined {
  * complete path, a signature failure if an issuer with the right name existed, else CERT_UNTRUSTED.
  * The leaf's keyUsage is not checked here: whether it may sign is a naming/N11 question (src/domsec/naming.ts).
  */
-export function validatePath(leaf: CertInfo, candidates: CertInfo[], trustAnchors: CertInfo[], at: Date, budget?: PathBudget): PathResult {
+/** Candidate issuers by subject name (exact DER), for callers that parse certificates only when asked (src/x509/pool.ts). */
+export type IssuerLookup = (subjectDer: Buffer) => Iterable<CertInfo>;
+
+export function validatePath(leaf: CertInfo, candidates: CertInfo[] | IssuerLookup, trustAnchors: CertInfo[], at: Date, budget?: PathBudget): PathResult {
   if (trustAnchors.some((a) => sameCert(a, leaf))) {
     const f = checkChain([leaf], at);
     return f ? { ok: false, ...f } : { ok: true, chain: [leaf] };
@@ -156,7 +159,15 @@ export function validatePath(leaf: CertInfo, candidates: CertInfo[], trustAnchor
     byName.set(k, list);
   };
   for (const a of trustAnchors) add(a, true);
-  for (const c of candidates) add(c, false);
+  if (Array.isArray(candidates)) for (const c of candidates) add(c, false);
+  // With a lookup, candidates are asked for (and so parsed) one at a time, only as far as the search goes:
+  // anchors first, and a search that ends early never parses the rest.
+  function* issuersOf(name: Buffer): Generator<{ c: CertInfo; anchor: boolean }> {
+    const known = byName.get(name.toString('latin1')) ?? [];
+    yield* known;
+    if (typeof candidates !== 'function') return;
+    for (const c of candidates(name)) if (!known.some((x) => sameCert(x.c, c))) yield { c, anchor: false };
+  }
 
   let steps = 0;
   let firstComplete: Failure | undefined;
@@ -168,7 +179,7 @@ export function validatePath(leaf: CertInfo, candidates: CertInfo[], trustAnchor
     const cur = chain[chain.length - 1]!;
     if (chain.length > longest.length) longest = chain;
     if (chain.length >= MAX_CHAIN_LENGTH) return undefined;
-    for (const { c, anchor } of byName.get(cur.issuerDer.toString('latin1')) ?? []) {
+    for (const { c, anchor } of issuersOf(cur.issuerDer)) {
       if (chain.some((x) => sameCert(x, c))) continue; // no loops
       if (++steps > MAX_PATH_BUILD_STEPS || (budget && budget.used >= budget.max)) {
         budgetHit = true;

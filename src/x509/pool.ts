@@ -1,5 +1,6 @@
 import { MAX_CERTIFICATES_PER_MESSAGE } from '../limits.js';
 import { parseCertificate, type CertInfo } from './certificate.js';
+import { tbsNames, type TbsNames } from './tbs-names.js';
 
 /**
  * The certificates of one message, each parsed once (issue 12, item 6). The module-wide parse cache of
@@ -7,10 +8,14 @@ import { parseCertificate, type CertInfo } from './certificate.js';
  * certificates than it holds, so that every signer re-parsed every certificate; here a message pays one
  * parse per distinct certificate, and no more than MAX_CERTIFICATES_PER_MESSAGE of them are read.
  * A certificate that does not parse is remembered as such (undefined), so it is not tried again.
+ * Admitted certificates are indexed by their subject name (read without decoding, ./tbs-names.ts), so
+ * that path building parses only those with the name it looks for.
  */
 export class CertificatePool {
   private readonly parsed = new Map<string, CertInfo | undefined>();
   private readonly admittedKeys = new Set<string>();
+  private readonly names = new Map<string, TbsNames | undefined>();
+  private readonly bySubject = new Map<string, Buffer[]>();
   /** Some certificate was left out because MAX_CERTIFICATES_PER_MESSAGE was reached. */
   overflowed = false;
 
@@ -35,10 +40,32 @@ export class CertificatePool {
           continue;
         }
         this.admittedKeys.add(k);
+        const n = this.namesOf(der);
+        if (n) {
+          const sk = n.subjectDer.toString('latin1');
+          const list = this.bySubject.get(sk) ?? [];
+          list.push(der);
+          this.bySubject.set(sk, list);
+        }
       }
       out.push(der);
     }
     return out;
+  }
+
+  /** Issuer, serial and subject of a certificate, read without decoding it (undefined: does not walk). */
+  namesOf(der: Buffer): TbsNames | undefined {
+    const k = der.toString('latin1');
+    if (!this.names.has(k)) this.names.set(k, tbsNames(der));
+    return this.names.get(k);
+  }
+
+  /** Admitted certificates whose subject is `nameDer` (exact bytes), each parsed when reached; those that do not parse left out. */
+  *issuersNamed(nameDer: Buffer): Generator<CertInfo> {
+    for (const der of this.bySubject.get(nameDer.toString('latin1')) ?? []) {
+      const c = this.parse(der);
+      if (c) yield c;
+    }
   }
 
   /** The parsed certificate, or undefined when it does not parse (each DER parsed at most once). */
