@@ -11,6 +11,7 @@ import * as asn1js from 'asn1js';
 import { DomsecError } from '../errors.js';
 import * as O from '../asn1/oids.js';
 import { algorithmIdentifier, ctx, integer, NULL, seq, tlv } from '../cms/der.js';
+import { signEcdsaDeterministic } from './ecdsa-deterministic.js';
 
 export type DigestName = 'sha256' | 'sha384' | 'sha512';
 export type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519';
@@ -92,7 +93,8 @@ export function signBytes(scheme: SignatureScheme, d: DigestName, key: KeyObject
     case 'rsa-pss':
       return nodeSign(d, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: DIGEST_LEN[d] ?? 32 });
     case 'ecdsa':
-      return nodeSign(d, data, { key, dsaEncoding: 'der' });
+      // RFC 6979 deterministic nonces (not node:crypto's random ones): same input, same bytes (vectors).
+      return signEcdsaDeterministic(d, key, data);
     case 'ed25519':
       return nodeSign(null, data, key);
   }

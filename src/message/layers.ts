@@ -15,12 +15,11 @@ import { MAX_LAYER_DEPTH, MAX_MESSAGE_BYTES } from '../limits.js';
 import * as O from '../asn1/oids.js';
 import { encodeContentInfo, parseContentInfo } from '../cms/content-info.js';
 import { readBer } from '../cms/der.js';
-import { parseSignedDataContent, attributeValues, type ParsedSignedData } from '../cms/signed-data.js';
+import { parseSignedDataContent, type ParsedSignedData } from '../cms/signed-data.js';
 import { parseEnvelopeContent, decryptEnvelopedContent, type ParsedEnvelope } from '../cms/enveloped-data.js';
 import { decryptAuthEnvelopedContent } from '../cms/auth-enveloped-data.js';
 import type { RecipientKey } from '../cms/recipient-info.js';
 import { classifyEntity, decodeBody, parseEntity, splitMultipart, canonicalizeCrlf, type MimeEntity } from '../mime/index.js';
-import { signatureTypesOf } from '../domsec/signature-type.js';
 
 export type LayerKind = 'signedData' | 'multipartSigned' | 'envelopedData' | 'authEnvelopedData' | 'content';
 
@@ -203,8 +202,7 @@ export function contentInfoDer(layer: SignedLayer | EnvelopeLayer): Buffer {
 
 /**
  * The layer shape, e.g. `S[domainSig](E(S[-](data)))`:
- *  S[...] signedData, M[...] multipart/signed: SignatureType values of its signers (short names), `-` for
- *         signers without SignatureType, `empty` for no signers; `,ml` when a signer carries mlExpansionHistory
+ *  S[...] signedData, M[...] multipart/signed: what its SignerInfos carry (grammar in ./shape.ts)
  *  E(...) envelopedData, A(...) authEnvelopedData; `E(?)` when it was not opened
  *  data   the original content
  */
@@ -237,26 +235,9 @@ export function layerLabel(layer: Layer): string {
   }
 }
 
-/** The SignatureType values (draft 3.1.1) by OID, with the short names the shape notation writes. */
-export const SIGNATURE_TYPE_SHORT_NAMES: Readonly<Record<string, string>> = {
-  [O.id_sti_originatorSig]: 'originatorSig',
-  [O.id_sti_domainSig]: 'domainSig',
-  [O.id_sti_addAttribSig]: 'addAttribSig',
-  [O.id_sti_reviewSig]: 'reviewSig',
-};
-
-export function signedLabel(sd: ParsedSignedData): string {
-  if (sd.signerInfos.length === 0) return 'empty';
-  const types = new Set<string>();
-  for (const si of sd.signerInfos) {
-    const st = signatureTypesOf(si);
-    if (st.values.length === 0) types.add('-');
-    for (const v of st.values) types.add(SIGNATURE_TYPE_SHORT_NAMES[v] ?? v);
-  }
-  const label = [...types].join(',');
-  const ml = sd.signerInfos.some((si) => attributeValues(si.signedAttrs, O.id_aa_mlExpandHistory).length > 0);
-  return ml ? `${label},ml` : label;
-}
+// The labels of S[...] and M[...], and the SignatureType short names, are defined with the grammar in ./shape.ts.
+import { signedLabel } from './shape.js';
+export { SIGNATURE_TYPE_SHORT_NAMES, signedLabel } from './shape.js';
 
 /** Layers from the outside in, following opened envelopes. */
 export function layerChain(root: Layer): Layer[] {

@@ -94,7 +94,7 @@ interface CertSpec {
   sans: x509.JsonGeneralNames;
   keyUsage: number;
   ca?: boolean;
-  issuer: 'ca' | 'untrusted-ca' | 'self';
+  issuer: 'ca' | 'untrusted-ca' | 'intermediate-ca' | 'self';
   notBefore: Date;
   notAfter: Date;
   breaks?: PkiBreaks;
@@ -177,6 +177,13 @@ function specs(domains: string[], now: Date, organization: string): CertSpec[] {
       });
     }
   });
+  // Appended after the entries above so that their counter-derived serials (and pinned certificates) stay as they were.
+  const d = domains[0]!;
+  // The originator of mail From: alice@mail.<d>, whose domain signer is <d> (an ascendant, N9).
+  out.push({ name: `${d}/user-alice-mail`, shortName: 'user-alice-mail', domain: d, role: 'user', algorithm: 'rsa-2048', subject: `CN=alice@mail.${d}, ${O}`, sans: [{ type: 'email', value: `alice@mail.${d}` }], keyUsage: KU.digitalSignature | KU.keyEncipherment, issuer: 'ca', notBefore: nb, notAfter: na });
+  // A CA below the root, and a domain signer it issues: paths the verifier must build through an intermediate.
+  out.push({ name: 'intermediate-ca', shortName: 'intermediate-ca', role: 'ca', algorithm: 'rsa-2048', subject: `CN=DOMSEC Test Intermediate CA, ${O}`, sans: [], keyUsage: KU.keyCertSign | KU.cRLSign, ca: true, issuer: 'ca', notBefore: nb, notAfter: na });
+  out.push({ name: `${d}/signer-rsa-int`, shortName: 'signer-rsa-int', domain: d, role: 'signer', algorithm: 'rsa-2048', subject: `CN=${d} domain signer (intermediate CA), ${O}`, sans: domainSans(d), keyUsage: KU.digitalSignature, issuer: 'intermediate-ca', notBefore: nb, notAfter: na });
   return out;
 }
 
@@ -270,6 +277,7 @@ export async function generateTestPki(opts: GenerateTestPkiOptions = {}): Promis
       extensions: exts,
     });
     const certDer = Buffer.from(cert.rawData);
+    if (s.ca && s.issuer !== 'self') issuers[s.name] = { name: s.subject, key: await importSigner(key), spki };
     const entry: PkiEntry = {
       name: s.name,
       shortName: s.shortName,

@@ -70,6 +70,9 @@ export class VectorBuilder {
     const expectation = { verify: d.expectVerify, sign: d.expectSign, decrypt: d.expectDecrypt }[d.kind];
     if (!expectation) throw new Error(`vector ${d.id}: a ${d.kind} vector needs its expectation`);
     if (!d.description || d.sections.length === 0 || d.requirements.length === 0) throw new Error(`vector ${d.id}: description, sections and requirements are required`);
+    // Wycheproof's acceptable: the latitude must be stated (the other verdicts allowed), and only then.
+    const latitude = d.expectVerify?.acceptable ?? [];
+    if ((d.result === 'acceptable') !== latitude.length > 0) throw new Error(`vector ${d.id}: result acceptable goes with expectVerify.acceptable, and only with it`);
     return d;
   }
 }

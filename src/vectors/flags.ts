@@ -61,6 +61,7 @@ export const FLAGS = {
   MlExpansionHistoryDiffers: { bugType: 'MISSING_FLAG', description: 'mlExpansionHistory differs between SignerInfos (RFC 2634 2.10).' },
   MlExpansionHistoryTooLong: { bugType: 'MISSING_FLAG', description: 'mlExpansionHistory with more than 64 entries (RFC 2634 ub-ml-expansion-history).' },
   EmptyLayerNotOriginator: { bugType: 'AUTH_BYPASS', description: 'An empty signature layer is never an originator signature (N12): alone it authenticates nothing.' },
+  InnerSignatureNotVerified: { bugType: 'FUNCTIONALITY', description: 'Draft 3.2: "it is not necessary to verify these [encapsulated] signatures before treating the message as authentic", yet a recipient may: one that checks the inner signature reports fail, one that does not reports pass (acceptable).' },
   OneBadSigner: { bugType: 'AUTH_BYPASS', description: 'Several SignerInfos of which one does not validate.' },
 } as const satisfies Record<string, FlagDefinition>;
 

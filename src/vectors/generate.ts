@@ -3,10 +3,10 @@
  * times + a seeded RNG -> vectors/manifest.json and one folder per area. Regenerating changes no byte.
  */
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { generateTestPki, loadTestPki, writeTestPki, type TestPki } from '../pki/index.js';
+import { DEFAULT_PKI_NOW, generateTestPki, loadTestPki, pkiKeys, pkiManifest, type TestPki } from '../pki/index.js';
 import { SeededRng } from '../crypto/rng.js';
 import { applyDomainSignature } from '../domsec/apply.js';
 import { decodeBody, parseEntity, classifyEntity } from '../mime/index.js';
@@ -62,26 +62,46 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-export async function loadOrCreateKeys(keysDir: string): Promise<TestPki> {
-  if (existsSync(join(keysDir, 'pki.json'))) return loadTestPki(keysDir);
-  // Generated once; afterwards the keys are pinned input, committed with the vectors.
-  const pki = await generateTestPki({ now: new Date('2026-01-01T00:00:00Z') });
-  await writeTestPki(pki, keysDir);
-  return loadTestPki(keysDir);
+/** The pinned keys the committed vectors are made from (vectors/keys of this package). */
+export const PINNED_KEYS_DIR = packagePath('vectors/keys') + '/';
+
+/**
+ * The PKI the vectors are made from: the pinned one in keysDir (default), or with `fresh` a new random
+ * one (the vectors then differ from the committed ones in every signature and key). When the test PKI
+ * has gained entries since the keys were pinned, they are added with new keys (written out with the
+ * vectors, pinned thereafter); the pinned entries are re-derived from their keys and must come out
+ * byte-identical, or the generator stops rather than change them.
+ */
+export async function loadVectorPki(keysDir: string = PINNED_KEYS_DIR, opts: { fresh?: boolean } = {}): Promise<TestPki> {
+  if (opts.fresh) return generateTestPki({ now: DEFAULT_PKI_NOW });
+  if (!existsSync(join(keysDir, 'pki.json'))) {
+    throw new DomsecError('FILE_UNREADABLE', `no pinned keys in ${keysDir} (pki.json missing): pass --keys DIR, or --fresh-keys for a new random PKI`);
+  }
+  const pinned = await loadTestPki(keysDir);
+  const full = await generateTestPki({ now: pinned.now, domains: pinned.domains, keys: pkiKeys(pinned) });
+  if (Object.keys(full.entries).every((n) => pinned.entries[n])) return pinned;
+  for (const [name, e] of Object.entries(pinned.entries)) {
+    if (!full.entries[name]?.certDer.equals(e.certDer)) throw new DomsecError('KEY_MISMATCH', `pinned certificate ${name} would change when the PKI gains entries: regenerate the keys deliberately (--fresh-keys)`);
+  }
+  return full;
 }
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
+/** The keys folder as files (same layout and bytes as writeTestPki): cert PEM, PKCS#8 key, pki.json. */
+function pkiFiles(pki: TestPki): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const e of Object.values(pki.entries)) {
+    const base = e.domain ? `${e.domain}/${e.shortName}` : e.shortName;
+    files.set(`keys/${base}.crt`, Buffer.from(e.certPem, 'utf8'));
+    files.set(`keys/${base}.key`, Buffer.from(e.keyPem, 'utf8'));
+  }
+  files.set('keys/pki.json', Buffer.from(`${JSON.stringify(pkiManifest(pki), null, 2)}\n`));
+  return files;
 }
 
 /** Build every vector in memory: file path (relative to the vectors folder) -> bytes. */
-export async function buildVectors(keysDir: string): Promise<{ manifest: Manifest; files: Map<string, Buffer> }> {
-  const pki = await loadOrCreateKeys(keysDir);
+export async function buildVectors(pki: TestPki): Promise<{ manifest: Manifest; files: Map<string, Buffer> }> {
   const seed = new SeededRng(VECTOR_SEED);
-  const files = new Map<string, Buffer>();
+  const files = pkiFiles(pki);
   const tests: ManifestTest[] = [];
   ALL_VECTORS.forEach((decl, i) => {
     const [, area, slug] = decl.id.split('::');
@@ -151,11 +171,8 @@ export async function buildVectors(keysDir: string): Promise<{ manifest: Manifes
  * Write the vectors to outDir. Everything is built in memory first, then staged and moved into place,
  * so a failure leaves the previous vectors untouched and never a half-written file.
  */
-export async function generateVectors(outDir: string, keysDir: string = join(outDir, 'keys')): Promise<Manifest> {
-  const { manifest, files } = await buildVectors(keysDir);
-  if (resolve(keysDir) !== resolve(outDir, 'keys')) {
-    for (const p of walk(keysDir)) files.set(join('keys', relative(keysDir, p)), readFileSync(p));
-  }
+export async function generateVectors(outDir: string, keysDir: string = PINNED_KEYS_DIR, opts: { fresh?: boolean } = {}): Promise<Manifest> {
+  const { manifest, files } = await buildVectors(await loadVectorPki(keysDir, opts));
   mkdirSync(outDir, { recursive: true });
   const staging = join(outDir, `.staging-${randomBytes(4).toString('hex')}`);
   try {

@@ -18,6 +18,11 @@ export interface VerifyExpectation {
   shape: string;
   domainSignatures: number;
   originatorIdentifiedBy: 'originatorSignature' | 'domainSignature' | 'none';
+  /**
+   * Result `acceptable` only (Wycheproof): the other verdicts a conforming receiver may give, where the
+   * draft leaves latitude; the vector's flags say which latitude. `verdict` stays the reference engine's.
+   */
+  acceptable?: Verdict[];
 }
 
 export interface SignExpectation {

@@ -60,3 +60,44 @@ describe('tokenLabel', () => {
     expect(chain('M[originatorSig](detached)').map(tokenLabel)).toEqual(['M[originatorSig]', 'detached']);
   });
 });
+
+describe('the labels of S[...] follow one grammar (issue 14: every SignatureType instance and value)', () => {
+  it('reads labels with several instances (;) and several values (+), and lists the values', async () => {
+    const { labelSignatureTypes } = await import('../../src/message/shape.js');
+    const t = chain('S[domainSig;domainSig+reviewSig](S[-](data))')[0]!;
+    expect(t).toEqual({ kind: 'S', labels: ['domainSig;domainSig+reviewSig'] });
+    expect(labelSignatureTypes('labels' in t ? t.labels : [])).toEqual(['domainSig', 'reviewSig']);
+    expect(chain('S[domainSig,domainSig+reviewSig,ml](data)')[0]).toEqual({ kind: 'S', labels: ['domainSig', 'domainSig+reviewSig', 'ml'] });
+    expect(chain('S[none;malformed;1.2.3](data)')[0]).toEqual({ kind: 'S', labels: ['none;malformed;1.2.3'] });
+  });
+
+  it('refuses labels outside the grammar', () => {
+    for (const bad of ['S[](data)', 'S[domainSig,](data)', 'S[ml](data)', 'S[domainSig;](data)', 'S[domainSig++reviewSig](data)', 'S[empty,ml](data)', 'S[DomainSig](data)', 'S[-;domainSig](data)']) {
+      const p = parseShape(bad);
+      expect(p.ok, bad).toBe(false);
+    }
+  });
+
+  it('the writer shows every SignatureType attribute instance and every value of a SignerInfo', async () => {
+    const O = await import('../../src/asn1/oids.js');
+    const { signatureTypeAttribute } = await import('../../src/domsec/signature-type.js');
+    const { buildSignedData, parseSignedData } = await import('../../src/cms/signed-data.js');
+    const { signedLabel } = await import('../../src/message/shape.js');
+    const { loadTestPki } = await import('../../src/pki/index.js');
+    const { loadPrivateKey } = await import('../../src/x509/keys.js');
+    const pki = await loadTestPki(new URL('../../vectors/keys/', import.meta.url).pathname);
+    const e = pki.entries['example.test/signer-rsa']!;
+    const k = { certDer: e.certDer, key: loadPrivateKey(e.keyPem) };
+    const label = (signers: Array<{ signedAttributes?: Buffer[]; mutateSignedAttributes?: (a: Buffer[]) => Buffer[] }>) =>
+      signedLabel(parseSignedData(buildSignedData({ eContentType: O.id_data, eContent: Buffer.from('x'), signers: signers.map((s) => ({ ...k, ...s })), signingTime: null })));
+    const dom = signatureTypeAttribute([O.id_sti_domainSig]);
+    const both = signatureTypeAttribute([O.id_sti_domainSig, O.id_sti_reviewSig]);
+    expect(label([{ signedAttributes: [dom] }])).toBe('domainSig'); // one instance, one value: as before
+    expect(label([{ signedAttributes: [dom] }, { signedAttributes: [dom] }])).toBe('domainSig'); // identical SignerInfos once
+    expect(label([{ signedAttributes: [dom, both] }])).toBe('domainSig;domainSig+reviewSig');
+    expect(label([{ signedAttributes: [dom] }, { signedAttributes: [both] }])).toBe('domainSig,domainSig+reviewSig');
+    expect(label([{}, { signedAttributes: [signatureTypeAttribute(['1.2.3.4'])] }])).toBe('-,1.2.3.4');
+    expect(label([{ signedAttributes: [signatureTypeAttribute([])] }])).toBe('none');
+    for (const l of ['domainSig;domainSig+reviewSig', '-,1.2.3.4', 'none']) expect(parseShape(`S[${l}](data)`).ok, l).toBe(true);
+  });
+});

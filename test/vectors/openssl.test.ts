@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTestPki, type TestPki } from '../../src/pki/index.js';
 import { loadPrivateKey } from '../../src/x509/keys.js';
-import { layerChain, parseMessage } from '../../src/message/layers.js';
+import { layerChain, parseMessage, type SignedLayer } from '../../src/message/layers.js';
 import type { Manifest } from '../../src/vectors/generate.js';
 import { ATTIME, OpenSslDir, PkiFiles, printedHexField } from '../interop/openssl.js';
 
@@ -58,6 +58,24 @@ function checkLayers(message: Buffer, label: string): number {
   }
   return checked;
 }
+
+describe('OpenSSL on the acceptable vectors: both verdicts the draft allows are reachable', () => {
+  it('the domain signature verifies (a receiver relying on it alone passes) and the encapsulated S1 does not (one that checks it fails)', () => {
+    const acceptable = manifest.tests.filter((t) => t.result === 'acceptable');
+    expect(acceptable.length).toBeGreaterThan(0);
+    for (const t of acceptable) {
+      const names = t.keys;
+      const keys = names.map((n) => ({ certDer: pki.entries[n]!.certDer, key: loadPrivateKey(pki.entries[n]!.keyPem) }));
+      const signed = layerChain(parseMessage(readFileSync(join(VECTORS, t.files.input)), { keys })).filter((l): l is SignedLayer => l.kind === 'signedData');
+      expect(signed.length, t.id).toBe(2);
+      const verify = (der: Buffer) => dir.run(['cms', '-verify', '-inform', 'DER', '-in', dir.write(der, 'der'), '-binary', '-CAfile', files.caFile, '-purpose', 'any', '-attime', ATTIME, '-out', dir.path('acc.bin')]);
+      expect(verify(signed[0]!.der).status, `${t.id}: domain signature`).toBe(0);
+      const inner = verify(signed[1]!.der);
+      expect(inner.status, `${t.id}: inner S1`).not.toBe(0);
+      expect(inner.stderr, t.id).toMatch(/signature failure|verification failure/i);
+    }
+  });
+});
 
 describe('OpenSSL checks every positive golden vector, layer by layer', () => {
   const positive = manifest.tests.filter((t) => t.result === 'valid');

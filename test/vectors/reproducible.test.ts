@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vectors } from '../../src/cli/commands/vectors.js';
 import { generateVectors } from '../../src/vectors/generate.js';
 
 const VECTORS = fileURLToPath(new URL('../../vectors/', import.meta.url));
@@ -23,14 +24,27 @@ function tree(dir: string): string[] {
 }
 
 describe('golden vectors are reproducible', () => {
-  it('regenerating from the pinned keys gives the committed vectors byte for byte', async () => {
-    await generateVectors(tmp, join(VECTORS, 'keys'));
+  it('the plain `domsec vectors --out DIR` (pinned keys by default) gives the committed vectors byte for byte', async () => {
+    const stderr = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      expect(await vectors.run(['--out', tmp])).toBe(0);
+    } finally {
+      process.stderr.write = stderr;
+    }
     const generated = tree(tmp);
     // Hand-written files live beside the generated ones.
     const committed = tree(VECTORS).filter((f) => f !== 'schema.json' && f !== 'README.md');
     expect(generated).toEqual(committed);
     const differing = generated.filter((f) => !readFileSync(join(tmp, f)).equals(readFileSync(join(VECTORS, f))));
     expect(differing, 'files that differ after regeneration: run `npm run vectors` and commit').toEqual([]);
+  });
+
+  it('refuses --keys with --fresh-keys, and a keys folder without pki.json, writing nothing', async () => {
+    const out = join(tmp, 'refused');
+    await expect(vectors.run(['--out', out, '--keys', join(VECTORS, 'keys'), '--fresh-keys'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(generateVectors(out, join(tmp, 'no-such-keys'))).rejects.toThrow(/no pinned keys .*--fresh-keys/);
+    expect(() => statSync(out)).toThrow();
   });
 
   it('writes private keys with mode 0600', () => {

@@ -1,25 +1,28 @@
 import type { Command } from '../command.js';
 import { parse } from '../command.js';
-import { generateVectors } from '../../vectors/generate.js';
+import { generateVectors, PINNED_KEYS_DIR } from '../../vectors/generate.js';
+import { DomsecError } from '../../errors.js';
 import { checkVectors } from '../../vectors/check.js';
 import { EXIT } from '../exit-codes.js';
-import { join } from 'node:path';
 
 export const vectors: Command = {
   name: 'vectors',
-  help: `Usage: domsec vectors [--out DIR] [--keys DIR] [--check DIR]
+  help: `Usage: domsec vectors [--out DIR] [--keys DIR | --fresh-keys] [--check DIR]
 
-Writes the golden vectors to DIR (default vectors): manifest.json (documented by vectors/schema.json)
-and one folder per area (encryption, section5, signing, receive). The inputs are pinned: the keys in
---keys (default DIR/keys; generated once when missing), fixed certificate serials and dates, a fixed
-signingTime and validation time, and a seeded RNG, so regenerating changes no byte.
+Writes the golden vectors to DIR (default vectors): manifest.json (documented by vectors/schema.json),
+keys/ (the test PKI) and one folder per area (encryption, section5, signing, receive). The inputs are
+pinned: the keys (default the package's pinned vectors/keys; --keys DIR for another pinned set), fixed
+certificate serials and dates, a fixed signingTime and validation time, a seeded RNG and deterministic
+signatures, so \`domsec vectors --out DIR\` reproduces the committed vectors byte for byte.
+
+--fresh-keys makes a new random PKI instead (every signature and key then differs from the committed set).
 
 --check DIR runs the reference engine over every vector of DIR and reports any deviation.
 
 Exit status: 0 written / all vectors hold; 1 a vector does not hold (--check); 2 bad input.
 `,
   async run(argv) {
-    const { values } = parse(argv, { out: { type: 'string' }, keys: { type: 'string' }, check: { type: 'string' } }, 'vectors');
+    const { values } = parse(argv, { out: { type: 'string' }, keys: { type: 'string' }, 'fresh-keys': { type: 'boolean' }, check: { type: 'string' } }, 'vectors');
     if (values.help) return (process.stdout.write(this.help), EXIT.OK);
     if (values.check) {
       const r = await checkVectors(values.check);
@@ -28,7 +31,8 @@ Exit status: 0 written / all vectors hold; 1 a vector does not hold (--check); 2
       return r.problems.length ? EXIT.FLAGGED : EXIT.OK;
     }
     const out = values.out ?? 'vectors';
-    const m = await generateVectors(out, values.keys ?? join(out, 'keys'));
+    if (values.keys && values['fresh-keys']) throw new DomsecError('BAD_ARGUMENT', 'vectors: --keys and --fresh-keys exclude each other');
+    const m = await generateVectors(out, values.keys ?? PINNED_KEYS_DIR, { fresh: values['fresh-keys'] === true });
     process.stderr.write(`domsec vectors: wrote ${m.numberOfTests} vectors and ${out}/manifest.json\n`);
     return EXIT.OK;
   },
