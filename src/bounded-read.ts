@@ -50,16 +50,16 @@ export function readBounded(path: string, max: number, what: string, limitName: 
   try {
     fd = stdin ? 0 : openSync(path, 'r');
   } catch (e) {
-    throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: ${whyUnreadable(e)}`);
+    throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: ${whyUnreadable(e)}`, { cause: e });
   }
   try {
     let stats: Stats;
     try {
       stats = fstatSync(fd);
     } catch (e) {
-      throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: ${whyUnreadable(e)}`);
+      throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: ${whyUnreadable(e)}`, { cause: e });
     }
-    if (stats.isDirectory()) throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: is a directory`);
+    if (stats.isDirectory()) throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: is a directory`, { cause: Object.assign(new Error('is a directory'), { code: 'EISDIR' }) });
     const tooLarge = (): DomsecError =>
       new DomsecError('LIMIT_EXCEEDED', `${label} is larger than ${mib(max)} (${limitName}); stopped reading there`);
     // A regular file says its size: refuse before reading, and read it into one buffer (no copy at the end).
@@ -84,7 +84,7 @@ export function readBounded(path: string, max: number, what: string, limitName: 
           continue;
         }
         if (code === 'EOF') break; // Windows pipes
-        throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: ${whyUnreadable(e)}`);
+        throw new DomsecError('FILE_UNREADABLE', `cannot read ${label}: ${whyUnreadable(e)}`, { cause: e });
       }
       if (n === 0) break;
       filled += n;

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateTestPki, pkiKeys, DEFAULT_PKI_NOW, type TestPki, type PkiEntry } from '../../src/pki/generate.js';
@@ -206,20 +206,76 @@ describe('writeTestPki / loadTestPki', () => {
     expect(Object.values(back.entries).map(strip)).toEqual(Object.values(pki.entries).map(strip));
   });
 
-  it('replaces an existing directory', async () => {
+  it('writes into an earlier test PKI: replaces the files its pki.json lists, keeps every other file (issue 12, item 7)', async () => {
     const target = join(dir, 'replace');
     await writeTestPki(pki, target);
-    await writeFile(join(target, 'stale.txt'), 'x');
+    await writeFile(join(target, 'notes.txt'), 'mine');
+    await writeFile(join(target, 'ca.crt'), 'stale');
     await writeTestPki(pki, target);
-    expect(await readdir(target)).not.toContain('stale.txt');
+    expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(await readFile(join(target, 'ca.crt'), 'utf8')).toBe(pki.ca.certPem);
+    expect((await loadTestPki(target)).domains).toEqual(pki.domains);
+    expect((await readdir(target)).filter((f) => f.startsWith('.'))).toEqual([]);
     expect((await readdir(dir)).sort()).toEqual(['pki', 'replace']);
     await rm(target, { recursive: true });
   });
 
-  it('leaves nothing behind when writing fails half-way', async () => {
+  it('refuses a non-empty folder that is not a test PKI, deleting and writing nothing (issue 12, item 7)', async () => {
+    const target = join(dir, 'user-folder');
+    await mkdir(join(target, 'sub'), { recursive: true });
+    await writeFile(join(target, 'notes.txt'), 'mine');
+    await writeFile(join(target, 'sub', 'ca.crt'), 'theirs');
+    for (const manifest of [undefined, 'not json', JSON.stringify({ format: 'something-else/1', entries: [] })]) {
+      if (manifest !== undefined) await writeFile(join(target, 'pki.json'), manifest);
+      await expect(writeTestPki(pki, target)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+      expect((await readdir(target)).sort()).toEqual([...(manifest !== undefined ? ['pki.json'] : []), 'notes.txt', 'sub'].sort());
+      expect(await readFile(join(target, 'notes.txt'), 'utf8')).toBe('mine');
+    }
+    await writeFile(join(dir, 'a-file'), 'x');
+    await expect(writeTestPki(pki, join(dir, 'a-file'))).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    expect(await readFile(join(dir, 'a-file'), 'utf8')).toBe('x');
+    await rm(join(dir, 'a-file'));
+    await rm(target, { recursive: true });
+  });
+
+  it('refuses, before writing anything, a file in an earlier PKI at a path it writes that its pki.json does not list', async () => {
+    const target = join(dir, 'foreign-file');
+    await writeTestPki(pki, target);
+    const m = JSON.parse(await readFile(join(target, 'pki.json'), 'utf8')) as PkiManifest;
+    m.entries = m.entries.filter((e) => e.name !== `${D}/signer-rsa`);
+    await writeFile(join(target, 'pki.json'), JSON.stringify(m));
+    await writeFile(join(target, D, 'signer-rsa.crt'), 'not the tool\'s');
+    await expect(writeTestPki(pki, target)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: expect.stringContaining(`${D}/signer-rsa.crt exists and is not listed`) });
+    expect(await readFile(join(target, D, 'signer-rsa.crt'), 'utf8')).toBe('not the tool\'s');
+    expect(JSON.parse(await readFile(join(target, 'pki.json'), 'utf8'))).toEqual(m);
+    await rm(target, { recursive: true });
+  });
+
+  it('writes into an empty folder, and keeps the files of an earlier PKI for other domains (listed as retainedFiles, replaceable later)', async () => {
+    const target = join(dir, 'empty');
+    await mkdir(target);
+    await writeTestPki(pki, target);
+    expect((await loadTestPki(target)).domains).toEqual(pki.domains);
+    const small = await generateTestPki({ domains: ['a.example'] });
+    await writeTestPki(small, target);
+    const m = JSON.parse(await readFile(join(target, 'pki.json'), 'utf8')) as PkiManifest;
+    expect(m.domains).toEqual(['a.example']);
+    expect(m.retainedFiles).toContain(`${D}/signer-rsa.key`);
+    expect(await readFile(join(target, D, 'signer-rsa.crt'), 'utf8')).toBe(pki.entries[`${D}/signer-rsa`]!.certPem);
+    await writeTestPki(pki, target); // the retained files are still the tool's: no refusal
+    expect(JSON.parse(await readFile(join(target, 'pki.json'), 'utf8')).retainedFiles).toEqual(expect.arrayContaining(['a.example/signer-rsa.crt']));
+    await rm(target, { recursive: true });
+  });
+
+  it('leaves nothing behind when writing fails half-way, in a new folder and in an earlier PKI', async () => {
     const broken: TestPki = { ...pki, entries: { ...pki.entries, [`${D}/zz-broken`]: { ...pki.entries[`${D}/signer-rsa`]!, shortName: 'zz-broken', name: `${D}/zz-broken`, keyPem: undefined as unknown as string } } };
     await expect(writeTestPki(broken, join(dir, 'half'))).rejects.toBeInstanceOf(DomsecError);
     expect(await readdir(dir)).toEqual(['pki']);
+    const before = await readFile(join(out, 'pki.json'), 'utf8');
+    const listing = (await readdir(out)).sort();
+    await expect(writeTestPki(broken, out)).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+    expect((await readdir(out)).sort()).toEqual(listing);
+    expect(await readFile(join(out, 'pki.json'), 'utf8')).toBe(before);
   });
 
   it('refuses a key that does not belong to its certificate, and manifest paths outside the directory', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { onePositional, parse } from '../command.js';
-import { readCertificates, readInput, writeOutput } from '../io.js';
+import { checkOutput, outputOptionsHelp, outputPolicyHelp, readCertificates, readInput, writeOutput } from '../io.js';
 import { envelopeLayer, type EnvelopeCipher } from '../../message/build.js';
 import { parseEntity, splitOuterHeaders } from '../../mime/index.js';
 import { EXIT } from '../exit-codes.js';
@@ -24,7 +24,7 @@ export function encryptMessage(raw: Buffer, opts: Parameters<typeof envelopeLaye
 
 export const encrypt: Command = {
   name: 'encrypt',
-  help: `Usage: domsec encrypt FILE --recip CERT [--recip CERT ...] [options]
+  help: `Usage: domsec encrypt FILE --recip CERT [--recip CERT ...] [options] [--out OUT [--force]]
        domsec encrypt FILE --to ADDRESS [--to ADDRESS ...] --lookup ldap://HOST:PORT/BASE-DN|DIR|FILE.pem [options]
 
 Encrypts the message (its RFC 5322 header fields stay outside) for every --recip certificate and every
@@ -40,17 +40,19 @@ Options:
   --oaep                  RSAES-OAEP with SHA-256 instead of RSAES-PKCS1-v1_5
   --cipher NAME           ${CIPHERS.join(' | ')} (GCM and ChaCha20-Poly1305 give authEnvelopedData); default aes-256-cbc
   --originator-cert FILE  certificate(s) for originatorInfo (a DCA's own, N13)
-  --out FILE              output file (default standard output)
-
+${outputOptionsHelp('the encrypted message', 24)}
+${outputPolicyHelp(false)}
 ${LOOKUP_HELP}`,
   async run(argv) {
     const { values, positionals } = parse(
       argv,
-      { recip: { type: 'string', multiple: true }, oaep: { type: 'boolean' }, cipher: { type: 'string' }, 'originator-cert': { type: 'string', multiple: true }, out: { type: 'string' }, ...LOOKUP_OPTIONS },
+      { recip: { type: 'string', multiple: true }, oaep: { type: 'boolean' }, cipher: { type: 'string' }, 'originator-cert': { type: 'string', multiple: true }, out: { type: 'string' }, force: { type: 'boolean' }, ...LOOKUP_OPTIONS },
       'encrypt',
     );
     if (values.help) return (process.stdout.write(this.help), EXIT.OK);
     const file = onePositional(positionals, 'encrypt');
+    const output = { force: !!values.force, inputs: [file] };
+    checkOutput(values.out, output);
     const lookups = planAddressLookups('encrypt', values);
     if (!values.recip?.length && lookups.count === 0) throw new DomsecError('BAD_ARGUMENT', 'encrypt: --recip or --to is required (see domsec encrypt --help)');
     const cipher = parseCipher(values.cipher);
@@ -58,7 +60,7 @@ ${LOOKUP_HELP}`,
     const recipients = certs.map((certDer) => ({ certDer, keyTransport: values.oaep ? ('rsa-oaep' as const) : ('rsa-pkcs1' as const) }));
     const originatorCertificates = readCertificates(values['originator-cert'] ?? [], 'originator certificate');
     const out = encryptMessage(readInput(file, 'message'), { recipients, cipher, ...(originatorCertificates.length ? { originatorCertificates } : {}) });
-    writeOutput(values.out, out);
+    writeOutput(values.out, out, output);
     return EXIT.OK;
   },
 };

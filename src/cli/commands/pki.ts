@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Command } from '../command.js';
 import { parse, required } from '../command.js';
 import { parseDate } from '../io.js';
-import { generateTestPki, writeTestPki } from '../../pki/index.js';
+import { checkTestPkiTarget, generateTestPki, writeTestPki } from '../../pki/index.js';
 import { EXIT } from '../exit-codes.js';
 import { DomsecError } from '../../errors.js';
 
@@ -16,7 +16,13 @@ dNSName D; digitalSignature), D/dca-rsa and dca-ec (encryption certificates), D/
 user-bob; and for the first domain certificates that break the naming convention (bad-foreign,
 bad-lookalike, bad-nosan, bad-encryption-only, bad-expired, bad-untrusted, submit-only, smtp-only,
 bad-descendant, bad-single-label). pki.json lists every entry with what rule it breaks.
-Private keys are written with mode 0600. DIR is replaced as a whole (written aside, then renamed).
+Private keys are written with mode 0600.
+
+DIR must be new, empty, or a test PKI written earlier by domsec pki (it has pki.json). Nothing else is
+ever deleted or overwritten: a non-empty folder without pki.json is refused (OUTPUT_EXISTS, exit 2, nothing
+written); in an earlier PKI only the files its pki.json lists are replaced, a file the new PKI would write
+that pki.json does not list is refused, and files of the earlier PKI the new one does not write are left.
+Every file is written to a temp folder first, so a failure writes nothing; pki.json is replaced last.
 
 Options:
   --out DIR     output folder (required)
@@ -35,6 +41,7 @@ Options:
       // Kept to printable-string characters without ',' '=' '+': it goes into a DN string unescaped.
       throw new DomsecError('BAD_ARGUMENT', 'pki: --organization must be 1-64 letters, digits, spaces or . \' ( ) -');
     }
+    await checkTestPkiTarget(out); // refuse a folder that is not the tool's before spending seconds on keys
     const generated = await generateTestPki({ ...(values.domain ? { domains: values.domain } : {}), ...(now ? { now } : {}), ...(values.organization ? { organization: values.organization } : {}) });
     await writeTestPki(generated, out);
     process.stderr.write(`domsec pki: wrote ${Object.keys(generated.entries).length} certificates and keys to ${out} (manifest ${out}/pki.json)\n`);

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { onePositional, parse, required } from '../command.js';
-import { parseDate, readCertificates, readInput, readKeyPairs, writeOutput } from '../io.js';
+import { checkOutput, outputOptionsHelp, outputPolicyHelp, parseDate, readCertificates, readInput, readKeyPairs, writeOutput } from '../io.js';
 import { applyDomainSignature } from '../../domsec/apply.js';
 import { EXIT } from '../exit-codes.js';
 import { DomsecError } from '../../errors.js';
@@ -10,7 +10,7 @@ import { LOOKUP_HELP, LOOKUP_OPTIONS, planAddressLookups } from '../../directory
 
 export const sign: Command = {
   name: 'sign',
-  help: `Usage: domsec sign FILE --cert SIGNER.crt --key SIGNER.key --trust CA.crt [options]
+  help: `Usage: domsec sign FILE --cert SIGNER.crt --key SIGNER.key --trust CA.crt [options] [--out OUT [--force]]
 
 Applies a domain signature as draft Section 5 says: finds the outer signedData (mlExpansionHistory),
 the envelopedData or the original content; verifies every signature first (N8); strips and decrypts
@@ -33,8 +33,8 @@ Options:
   --role msa|mta|any    naming form the signer certificate must carry (default any)
   --at TIME             validation time for certificate paths (default now)
   --signing-time TIME   signingTime attribute (default now)
-  --out FILE            write the signed message here (default standard output)
-
+${outputOptionsHelp('the signed message')}
+${outputPolicyHelp(true)}
 Exit status: 0 signed; 1 refused under draft 3.2 (invalid signature, unauthenticated originator,
 naming violation, no local DCA key, looked-up certificate refused); 2 bad input (also: certificate
 not found, directory unavailable).
@@ -47,13 +47,17 @@ ${LOOKUP_HELP}`,
         cert: { type: 'string', multiple: true }, key: { type: 'string', multiple: true }, trust: { type: 'string', multiple: true },
         'dca-cert': { type: 'string' }, 'dca-key': { type: 'string' }, encrypt: { type: 'boolean' }, recip: { type: 'string', multiple: true },
         oaep: { type: 'boolean' }, cipher: { type: 'string' }, authenticated: { type: 'boolean' }, role: { type: 'string' },
-        at: { type: 'string' }, 'signing-time': { type: 'string' }, out: { type: 'string' },
+        at: { type: 'string' }, 'signing-time': { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' },
         ...LOOKUP_OPTIONS,
       },
       'sign',
     );
     if (values.help) return (process.stdout.write(this.help), EXIT.OK);
     const file = onePositional(positionals, 'sign');
+    // 0600: after stripping and decrypting with the local DCA key (Section 5) the output can hold plaintext
+    // that came in encrypted, when local policy does not re-encrypt.
+    const output = { force: !!values.force, mode: 0o600, inputs: [file] };
+    checkOutput(values.out, output);
     const signers = readKeyPairs(required(values.cert, '--cert', 'sign'), values.key, 'sign');
     const role = values.role ?? 'any';
     if (!['msa', 'mta', 'any'].includes(role)) throw new DomsecError('BAD_ARGUMENT', `sign: --role must be msa, mta or any, not "${role}"`);
@@ -76,7 +80,7 @@ ${LOOKUP_HELP}`,
       ...(validationTime ? { validationTime } : {}),
       ...(signingTime ? { signingTime } : {}),
     });
-    writeOutput(values.out, result.message);
+    writeOutput(values.out, result.message, output);
     process.stderr.write(`domsec sign: ${result.inputShape} -> ${result.outputShape} (Section 5 branch: ${result.branch})\n`);
     return EXIT.OK;
   },
