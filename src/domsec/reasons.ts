@@ -124,6 +124,12 @@ export const REASONS = {
     ref: 'RFC 8550 4.4.4; RFC 5280 4.2.1.12',
     outcome: 'fail',
   },
+  CERT_WEAK_KEY: {
+    title: 'RSA key shorter than 2048 bits on the signer path',
+    description: 'The signer certificate, or a certificate on its path, has an RSA key of fewer than 2048 bits: receiving agents SHOULD NOT accept keys of 2047 bits or fewer (flagged, not failed: a SHOULD NOT).',
+    ref: 'RFC 8551 4.1',
+    outcome: 'policy',
+  },
   CERT_KEY_USAGE_NOT_ENCRYPTION: {
     title: 'Certificate is not an encryption certificate',
     description: 'A DCA or recipient certificate used for encryption lacks keyEncipherment (RSA) or keyAgreement (ECDH) (N11).',
@@ -141,6 +147,12 @@ export const REASONS = {
     title: 'eContent differs from the displayed part',
     description: 'The SignedData in a multipart/signed carries eContent that is not the canonical first part: a signature over one text shown beside another.',
     ref: 'RFC 8551 3.5.3; RFC 5652 5.2',
+    outcome: 'fail',
+  },
+  MIME_AMBIGUOUS_HEADER: {
+    title: 'An entity has Content-Type or Content-Transfer-Encoding more than once',
+    description: 'Readers differ on which field counts (first or last), so what is verified may not be what is displayed: the layer is not accepted.',
+    ref: 'RFC 2045 3, 5, 6; RFC 8551 3.1',
     outcome: 'fail',
   },
   // --- the originator's address (RFC 5322 3.6.2, RFC 8550 3, N9) ---

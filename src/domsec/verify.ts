@@ -16,6 +16,9 @@ import type { ParsedSignerInfo } from '../cms/signed-data.js';
 
 type SignerIdentifierBlock = Extract<ParsedSignerInfo['sid'], { kind: 'issuerAndSerialNumber' }>['block'];
 import { MAX_SIGNERS_PER_MESSAGE, MAX_SIGNERS_PER_SIGNED_DATA } from '../limits.js';
+
+/** RFC 8551 4.1: "key size <= 2047 : SHOULD NOT" for receiving agents verifying RSA signatures and certificates. */
+const MIN_RSA_BITS = 2048;
 import { getHeaders } from '../mime/index.js';
 import { checkDomainSignerNaming, certificatePurpose, originatorDomain, type NamingResult, type NamingRole, type OriginatorDomain } from './naming.js';
 import { isDomainSignature, signatureTypesOf } from './signature-type.js';
@@ -175,6 +178,8 @@ function checkSigner(layer: SignedLayer, index: number, certs: Buffer[], digests
     }
     report.path = path;
     if (!path.ok) reasons.push(path.reason);
+    // RFC 8551 4.1: RSA keys of 2047 bits or fewer SHOULD NOT be accepted, on the signer or its path.
+    if ((path.chain.length ? path.chain : [cert]).some((c) => (c.publicKey.asymmetricKeyDetails?.modulusLength ?? Infinity) < MIN_RSA_BITS)) reasons.push('CERT_WEAK_KEY');
     if (report.domainSignature) {
       // draft 2.4 and 3.2: a check MUST be made that the naming convention was used; N11 keyUsage is part of it.
       report.naming = checkDomainSignerNaming(cert, ctx.originator, { role: ctx.opts.namingRole ?? 'any' });
@@ -268,6 +273,17 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
     const mlEntries = mls.find((m) => m.present)?.entries;
     if (mlEntries !== undefined) report.mlExpansionHistoryEntries = mlEntries;
     layers.push(report);
+  });
+  // A parser differential (RFC 2045): an entity with two Content-Type (or Content-Transfer-Encoding) fields
+  // may be read one way here and another way by the reader's client; such a layer is not accepted.
+  chain.forEach((layer, i) => {
+    const e = layer.entity;
+    if (!e) return;
+    if (getHeaders(e, 'Content-Type').length > 1 || getHeaders(e, 'Content-Transfer-Encoding').length > 1) {
+      const l = layers[i]!;
+      l.reasons.push('MIME_AMBIGUOUS_HEADER');
+      l.verdict = 'fail';
+    }
   });
   const allSigners = layers.flatMap((l) => l.signers);
   const originatorSigner = findOriginatorSigner(chain, layers);

@@ -18,6 +18,7 @@ import { buildMultipartSigned, buildPkcs7MimeEntity, canonicalizeCrlf, decodeBod
 import { loadPrivateKey } from '../../src/x509/keys.js';
 import { entry, keyOf } from '../helpers/pki.js';
 import { fixture, HEADERS, SIGNING_TIME } from '../helpers/messages.js';
+import { readFileSync } from 'node:fs';
 import { caExtensions, craft, KU, leafExtensions, nameConstraintsExtension, rawExtension, anyExtendedKeyUsage, id_kp_serverAuth, type Issuer } from './certs.js';
 
 export const VALIDATION_TIME = new Date('2026-03-01T12:00:00Z');
@@ -43,6 +44,14 @@ export interface Corpus {
 type Header = [string, string];
 const ALICE = 'example.test/user-alice';
 const ALICE_EMAIL = 'alice@example.test';
+
+/** The message with one header line inserted after the first line equal to `after` (a hand-made parser differential). */
+function insertAfterLine(message: Buffer, after: string, line: string): Buffer {
+  const at = message.indexOf(`${after}\r\n`);
+  if (at < 0) throw new Error(`no line ${after}`);
+  const cut = at + after.length + 2;
+  return Buffer.concat([message.subarray(0, cut), Buffer.from(`${line}\r\n`), message.subarray(cut)]);
+}
 
 function withFrom(from: string[] | null): Header[] {
   const rest = HEADERS.filter(([n]) => n !== 'From');
@@ -164,6 +173,29 @@ export async function buildCorpus(pki: TestPki): Promise<Corpus> {
       const l = await leaf('541501', {}, { name: i2Name, keyPem: forgerKeyPem });
       return { id: 'intermediate-path-length-exceeded', what: 'item 4: an intermediate with pathLenConstraint 0 above another CA', message: sign(l, content, HEADERS, [i1, i2]), keys: [], reasons: ['CERT_ISSUER_NOT_CA'] };
     })(),
+
+    // ---- beyond the list: parser differentials and weak keys
+    {
+      id: 'duplicate-content-type-after', what: 'class: a second Content-Type after the real one (a last-wins reader shows text/plain, this engine would verify the signed-data)',
+      message: insertAfterLine(aliceSigned(), 'Content-Transfer-Encoding: base64', 'Content-Type: text/plain; charset=us-ascii'), keys: [], reasons: ['MIME_AMBIGUOUS_HEADER'],
+    },
+    {
+      id: 'duplicate-content-type-before', what: 'class: a second Content-Type before the real one (first-wins and last-wins readers disagree)',
+      message: insertAfterLine(aliceSigned(), 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=us-ascii'), keys: [], reasons: ['MIME_AMBIGUOUS_HEADER'],
+    },
+    {
+      id: 'duplicate-content-transfer-encoding', what: 'class: Content-Transfer-Encoding twice on the signed entity',
+      message: insertAfterLine(aliceSigned(), 'Content-Transfer-Encoding: base64', 'Content-Transfer-Encoding: 7bit'), keys: [], reasons: ['MIME_AMBIGUOUS_HEADER'],
+    },
+    {
+      id: 'weak-rsa-1024-signer', what: 'class: a CA-issued signer certificate with a 1024-bit RSA key (RFC 8551 4.1: SHOULD NOT be accepted)',
+      message: await (async () => {
+        const weakPem = readFileSync(new URL('./weak-rsa-1024.key', import.meta.url), 'utf8');
+        const cert = await craft({ serial: '5601', subject: 'CN=Alice (1024-bit), O=Example Test', issuer: ca, keyPem: weakPem, extensions: leafExtensions(ALICE_EMAIL) });
+        return signedLayer(content, { signers: [{ certDer: cert, key: loadPrivateKey(weakPem) }], signingTime: SIGNING_TIME, headers: HEADERS });
+      })(),
+      keys: [], reasons: ['CERT_WEAK_KEY'],
+    },
 
     // ---- item 5: CBC malleability
     {
