@@ -73,10 +73,11 @@ export function formatReport(r: VerificationReport): string {
     if (l.kind === 'content') continue;
     lines.push(`layer ${l.position} ${l.label}: ${l.verdict}${l.reasons.length ? ` [${l.reasons.join(', ')}]` : ''}${l.opened === false ? ' (not opened)' : ''}`);
     for (const s of l.signers) {
-      lines.push(`  signer ${s.index}: ${s.verdict}${s.domainSignature ? ' domain signature' : ''} ${clean(s.subject ?? '(certificate not found)')}`);
+      lines.push(`  signer ${s.index}: ${s.verdict}${s.domainSignature ? ' domain signature' : ''} ${clean(s.subject ?? (s.certDer ? '(certificate does not parse)' : '(certificate not found)'))}`);
       for (const reason of s.reasons) lines.push(`    ${reason}: ${REASONS[reason].title} (${REASONS[reason].ref})`);
     }
   }
+  for (const n of r.notes ?? []) lines.push(`note ${n}: ${REASONS[n].title} (${REASONS[n].ref})`);
   lines.push(`Authentication-Results: ${r.authenticationResults}`);
   return lines.join('\n');
 }
