@@ -20,10 +20,11 @@ export const HELP = `Usage: npm run bench -- [options]
   --ops LIST       ${ENGINE_OPS.join(',')} (default all)
   --runs N         timed runs for every side (default: by size, 21 at 1 KB down to 3 at 100 MB)
   --warmup N       warm-up runs for every side (default: by size)
-  --no-cli --no-openssl --no-primitives --no-memory --no-vectors --no-suite
-                   leave a side or a row out
+  --no-cli --no-openssl --no-primitives --no-memory --no-vectors --no-suite --no-startup
+                   leave a side or a row out (startup: CPU of the built command vs node -e 0;
+                   it runs npm run build first)
   --suite-limit N  run only the first N suite cases
-  --smoke          1 KB only, one run, no warm-up, suite limited to 4 cases (seconds, for the test)
+  --smoke          1 KB only, one run, no warm-up, suite limited to 4 cases, no startup row (seconds, for the test)
   --json FILE      JSON report (default reports/bench/bench.json; --json - for none)
   --keys DIR       test PKI (default vectors/keys)
   --work DIR       where the input files are made (default a temp folder, removed afterwards)
@@ -42,7 +43,7 @@ export function optionsFromArgv(argv: string[]): BenchOptions | 'help' {
     options: {
       sizes: { type: 'string' }, ops: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' },
       'no-cli': { type: 'boolean' }, 'no-openssl': { type: 'boolean' }, 'no-primitives': { type: 'boolean' }, 'no-memory': { type: 'boolean' },
-      'no-vectors': { type: 'boolean' }, 'no-suite': { type: 'boolean' }, 'suite-limit': { type: 'string' },
+      'no-vectors': { type: 'boolean' }, 'no-suite': { type: 'boolean' }, 'no-startup': { type: 'boolean' }, 'suite-limit': { type: 'string' },
       smoke: { type: 'boolean' }, json: { type: 'string' }, keys: { type: 'string' }, work: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -64,6 +65,7 @@ export function optionsFromArgv(argv: string[]): BenchOptions | 'help' {
     sizes: values.sizes ? values.sizes.split(',').map(parseSize) : smoke ? [1_000] : DEFAULT_SIZES,
     ...(ops ? { ops: ops as EngineOp[] } : {}),
     sides: { cli: !values['no-cli'], openssl: !values['no-openssl'], primitives: !values['no-primitives'], memory: !values['no-memory'] },
+    startup: !values['no-startup'] && !smoke,
     vectors: values['no-vectors'] ? false : { again: smoke ? 0 : 2 },
     suite: values['no-suite'] ? false : { policies: smoke ? ['noEncrypt'] : ['noEncrypt', 'encrypt'], ...(limit !== undefined ? { limit } : {}) },
     ...(values.keys ? { keysDir: values.keys } : {}),

@@ -18,6 +18,7 @@ import { CRYPTO_PRIMITIVES, median, type PrimitiveTiming } from './primitives.js
 import { cliIdleStep, cliSteps, GNU_TIME, opensslSteps, OPENSSL, peakRssOfSteps, runStep, runSteps, type Step } from './processes.js';
 import { RESULT_PREFIX, type EngineJobResult, type WorkerJob, type WorkerResult } from './protocol.js';
 import type { SuiteRunResult, VectorsRunResult } from './suite-run.js';
+import { formatStartup, measureStartup, type StartupReport } from './startup.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WORKER = join(REPO_ROOT, 'src/bench/worker.ts');
@@ -59,6 +60,8 @@ export interface BenchOptions {
   /** Override every side's iterations (the smoke run: { warmup: 0, runs: 1 }). */
   iterations?: Iterations;
   sides?: { engine?: boolean; cli?: boolean; openssl?: boolean; primitives?: boolean; memory?: boolean };
+  /** Start-up CPU of the built command (builds dist/ first); default on with the CLI side. */
+  startup?: boolean;
   /** Vector regeneration row; `again` further runs after the first. */
   vectors?: false | { again: number };
   /** Full-suite row(s); `limit` runs only the first cases (smoke). */
@@ -137,6 +140,8 @@ export interface BenchReport {
   machine: MachineInfo;
   notes: string[];
   cliIdle?: { medianMs: number; runsMs: number[]; peakRss?: number };
+  /** CPU of the built command against `node -e 0` (issue 17). */
+  startup?: StartupReport;
   rows: Row[];
   vectors?: VectorsRunResult & { peakRss: number; cli?: { ms: number } };
   suite?: Array<SuiteRunResult & { peakRss: number; idleRss: number }>;
@@ -301,6 +306,13 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
       report.cliIdle = { medianMs: median(t.runsMs), ...t };
       log(`CLI start-up (domsec --help): ${fmtMs(report.cliIdle.medianMs)}, peak RSS ${fmtBytes(t.peakRss)}`);
     }
+    if (options.sides?.cli !== false && options.startup !== false) {
+      const st = measureStartup(REPO_ROOT, work, options.iterations ?? { warmup: 2, runs: 11 }, log);
+      if (st) {
+        report.startup = st;
+        for (const l of formatStartup(st)) log(l);
+      }
+    }
     for (const size of sizes) {
       log(`\n== ${sizeLabel(size)}: making the input files`);
       const t0 = performance.now();
@@ -412,6 +424,7 @@ export function formatReport(r: BenchReport): string {
   );
   const out = ['Time (median wall time)', '', time, '', 'Memory (peak RSS)', '', mem];
   if (r.cliIdle) out.push('', `CLI start-up alone (domsec --help): ${fmtMs(r.cliIdle.medianMs)}, peak RSS ${fmtBytes(r.cliIdle.peakRss)}`);
+  if (r.startup) out.push('', ...formatStartup(r.startup));
   if (r.vectors) {
     out.push('', `Regenerating all vectors: in-process (generateVectors, fresh process) first ${fmtMs(r.vectors.firstMs)}, again ${r.vectors.againMs.map(fmtMs).join(', ') || 'n/a'}, peak RSS ${fmtBytes(r.vectors.peakRss)}; as a command (domsec vectors, start-up included) ${fmtMs(r.vectors.cli?.ms)}`);
   }
