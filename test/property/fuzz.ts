@@ -8,10 +8,11 @@
  *  - memory is bounded: the worker's heap is capped (HEAP_CAP_MB), and running out is reported the same way.
  * Replay any failure with the line it prints (DOMSEC_FC_SEED, DOMSEC_FC_PATH, DOMSEC_FC_PROPERTY).
  *
- * Example: DOMSEC_FUZZ_SECONDS=120 npm run fuzz -- section5 robustness
+ * Example: DOMSEC_FUZZ_SECONDS=120 npm run fuzz -- section5 robustness   (npm run fuzz -- --help for the options)
  */
 import 'reflect-metadata';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parseArgs } from 'node:util';
 
 const PROPERTIES = ['model', 'section5', 'robustness'] as const;
 type PropertyName = (typeof PROPERTIES)[number];
@@ -157,14 +158,50 @@ function runInWorker(property: PropertyName): Promise<boolean> {
   });
 }
 
-if (isMainThread) {
-  const asked = process.argv.slice(2).filter((a) => a !== '--');
-  const bad = asked.filter((a) => !(PROPERTIES as readonly string[]).includes(a));
-  if (bad.length) {
-    console.error(`unknown propert${bad.length > 1 ? 'ies' : 'y'} ${bad.join(', ')}; choose from ${PROPERTIES.join(', ')}`);
+const USAGE = `Usage: npm run fuzz [-- [--help] [PROPERTY ...]]
+
+The long profile of the property and robustness runs, one worker thread per property (in parallel).
+PROPERTY: ${PROPERTIES.join(', ')} (default: all).
+
+Environment:
+  DOMSEC_FUZZ_SECONDS            time budget per property (default: none; stop after the runs)
+  DOMSEC_FC_RUNS                 runs per property at most (default 100000)
+  DOMSEC_FUZZ_WATCHDOG_SECONDS   one case running longer is reported as a hang (default 120)
+  DOMSEC_FC_SEED, DOMSEC_FC_PATH, DOMSEC_FC_PROPERTY
+                                 replay a failure: a failure prints the line to run
+
+Exit status: 0 every property held; 1 a property failed (counterexample, hang, out of memory);
+2 bad usage.
+`;
+
+/** The command line: properties, or --help; anything else is one line on stderr and exit 2 (never taken for a property). */
+function parseCommandLine(argv: string[]): PropertyName[] | 'help' {
+  let parsed;
+  try {
+    // The `--` npm passes through is dropped by parseArgs (it ends options; positionals follow).
+    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    // node's message goes on about positionals after '--'; its first sentence names the option.
+    console.error(`fuzz: ${(e as Error).message.split(/\.(\s|$)/)[0]!.replace(/^Unknown/, 'unknown')} (see npm run fuzz -- --help)`);
     process.exit(2);
   }
-  const list = (asked.length ? asked : [...PROPERTIES]) as PropertyName[];
+  if (parsed.values.help) return 'help';
+  const asked = parsed.positionals;
+  const bad = asked.filter((a) => !(PROPERTIES as readonly string[]).includes(a));
+  if (bad.length) {
+    console.error(`fuzz: unknown propert${bad.length > 1 ? 'ies' : 'y'} ${bad.map((b) => JSON.stringify(b)).join(', ')}; choose from ${PROPERTIES.join(', ')} (see npm run fuzz -- --help)`);
+    process.exit(2);
+  }
+  return (asked.length ? asked : [...PROPERTIES]) as PropertyName[];
+}
+
+if (isMainThread) {
+  const parsed = parseCommandLine(process.argv.slice(2));
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const list = parsed;
   console.log(`fuzz: ${list.join(', ')}; ${process.env.DOMSEC_FUZZ_SECONDS ? `${process.env.DOMSEC_FUZZ_SECONDS} s per property` : 'no time budget'}, ${process.env.DOMSEC_FC_RUNS ?? '100000'} runs per property at most`);
   // In parallel: one worker per property (the machine has 2 cores; the model property is over in seconds).
   const results = await Promise.all(list.map(runInWorker));
