@@ -13,7 +13,12 @@ import { loadPrivateKey } from '../x509/keys.js';
 import { SeededRng } from '../crypto/rng.js';
 import type { SignerInput } from '../cms/signed-data.js';
 import type { RecipientInput } from '../cms/recipient-info.js';
-import { domainSignerInputs, emptySignatureLayer, envelopeLayer, signedLayer, type EnvelopeCipher } from '../message/build.js';
+import { domainSignerInputs, emptySignatureLayer, envelopeLayer, signedLayer, type DomainSignerKey, type EnvelopeCipher } from '../message/build.js';
+import { buildPkcs7MimeEntity, decodeBody, parseEntity } from '../mime/index.js';
+import { parseSignedData } from '../cms/signed-data.js';
+import { signPssWithSalt } from './pss.js';
+import * as O from '../asn1/oids.js';
+import { digestNameOf } from '../crypto/signature.js';
 
 export const VECTOR_TIME = new Date('2026-03-01T12:00:00Z');
 
@@ -71,6 +76,30 @@ export class VectorContext {
     return signedLayer(inner, { signers: domainSignerInputs(signers.map((s) => this.key(s)), extraSignedAttributes), signingTime: this.time });
   }
 
+  /** A domain signature by signers with their own digest, scheme or sid; `certificates` adds e.g. an intermediate CA. */
+  domainSignedBy(inner: Buffer, signers: DomainSignerKey[], opts: { certificates?: Buffer[] } = {}): Buffer {
+    return signedLayer(inner, { signers: domainSignerInputs(signers), signingTime: this.time, ...(opts.certificates ? { certificates: opts.certificates } : {}) });
+  }
+
+  /**
+   * Re-sign the RSASSA-PSS SignerInfos of a signed entity with a salt from the vector's seeded RNG
+   * (node:crypto's PSS salt is random: see pss.ts), so the vector is byte-reproducible.
+   */
+  pssReproducible(signedEntity: Buffer, key: KeyObject): Buffer {
+    const der = Buffer.from(decodeBody(parseEntity(signedEntity)));
+    for (const si of parseSignedData(der).signerInfos) {
+      if (si.signatureAlgorithm !== O.id_RSASSA_PSS) continue;
+      const hash = digestNameOf(si.digestAlgorithm);
+      if (hash === 'sha1') throw new Error(`vector ${this.id}: PSS with SHA-1`);
+      const signed = Buffer.from(si.signedAttrsRaw!);
+      signed[0] = 0x31; // RFC 5652 5.4: the signature is over the SET OF encoding
+      const sig = signPssWithSalt(hash, key, signed, this.rng.bytes(createHashLength(hash)));
+      const at = der.indexOf(si.signature);
+      sig.copy(der, at);
+    }
+    return buildPkcs7MimeEntity(der, 'signed-data');
+  }
+
   empty(inner: Buffer): Buffer {
     return emptySignatureLayer(inner);
   }
@@ -93,4 +122,8 @@ export class VectorContext {
   originatorSigned(content: Buffer = this.content): Buffer {
     return this.signed(content, ['example.test/user-alice']);
   }
+}
+
+function createHashLength(h: 'sha256' | 'sha384' | 'sha512'): number {
+  return { sha256: 32, sha384: 48, sha512: 64 }[h];
 }

@@ -62,6 +62,12 @@ export const FLAGS = {
   MlExpansionHistoryTooLong: { bugType: 'MISSING_FLAG', description: 'mlExpansionHistory with more than 64 entries (RFC 2634 ub-ml-expansion-history).' },
   EmptyLayerNotOriginator: { bugType: 'AUTH_BYPASS', description: 'An empty signature layer is never an originator signature (N12): alone it authenticates nothing.' },
   InnerSignatureNotVerified: { bugType: 'FUNCTIONALITY', description: 'Draft 3.2: "it is not necessary to verify these [encapsulated] signatures before treating the message as authentic", yet a recipient may: one that checks the inner signature reports fail, one that does not reports pass (acceptable).' },
+  EcdsaSigner: { bugType: 'FUNCTIONALITY', description: 'A domain signer with ECDSA (P-256/SHA-256 or P-384/SHA-384, RFC 5753 7).' },
+  Ed25519Signer: { bugType: 'FUNCTIONALITY', description: 'A domain signer with Ed25519 (RFC 8419).' },
+  RsaPssSigner: { bugType: 'FUNCTIONALITY', description: 'A domain signer with RSASSA-PSS (RFC 4056).' },
+  RsaSha2Signer: { bugType: 'FUNCTIONALITY', description: 'RSA PKCS#1 v1.5 with SHA-384 or SHA-512 (RFC 5754).' },
+  SubjectKeyIdentifierSid: { bugType: 'FUNCTIONALITY', description: 'The SignerInfo names its certificate by subjectKeyIdentifier (RFC 5652 5.3, version 3).' },
+  ParallelSignatureBroken: { bugType: 'AUTH_BYPASS', description: 'One signer, several SignerInfos under different algorithms, one broken: failing is the strict reading; RFC 5752 lets a verifier accept the signer on the one that validates (acceptable).' },
   OneBadSigner: { bugType: 'AUTH_BYPASS', description: 'Several SignerInfos of which one does not validate.' },
 } as const satisfies Record<string, FlagDefinition>;
 

@@ -61,7 +61,7 @@ function checkLayers(message: Buffer, label: string): number {
 
 describe('OpenSSL on the acceptable vectors: both verdicts the draft allows are reachable', () => {
   it('the domain signature verifies (a receiver relying on it alone passes) and the encapsulated S1 does not (one that checks it fails)', () => {
-    const acceptable = manifest.tests.filter((t) => t.result === 'acceptable');
+    const acceptable = manifest.tests.filter((t) => t.result === 'acceptable' && t.flags.includes('InnerSignatureNotVerified'));
     expect(acceptable.length).toBeGreaterThan(0);
     for (const t of acceptable) {
       const names = t.keys;
@@ -77,8 +77,32 @@ describe('OpenSSL on the acceptable vectors: both verdicts the draft allows are 
   });
 });
 
+/**
+ * Positive vectors OpenSSL 3.0 cannot judge, and why. Each is shown to fail in OpenSSL for exactly that
+ * reason (so the list goes stale loudly when OpenSSL learns it); the reference engine still checks them.
+ */
+const OPENSSL_CANNOT: Record<string, { why: string; stderr: RegExp }> = {
+  'domsec::signers::ed25519': {
+    why: 'OpenSSL 3.0 cms -verify does not verify Ed25519 SignerInfos with signed attributes (RFC 8419 3: SHA-512 message digest); it stops at the digest',
+    stderr: /eddsa_digest_signverify_init:invalid digest/,
+  },
+};
+
+describe('positive vectors OpenSSL cannot judge', () => {
+  it('fail in OpenSSL for the stated reason only', () => {
+    for (const [id, c] of Object.entries(OPENSSL_CANNOT)) {
+      const t = manifest.tests.find((x) => x.id === id)!;
+      expect(t.result, id).toBe('valid');
+      const layer = layerChain(parseMessage(readFileSync(join(VECTORS, t.files.input))))[0] as SignedLayer;
+      const r = dir.run(['cms', '-verify', '-inform', 'DER', '-in', dir.write(layer.der, 'der'), '-binary', '-CAfile', files.caFile, '-attime', ATTIME, '-out', dir.path('cannot.bin')]);
+      expect(r.status, `${id}: ${c.why}`).not.toBe(0);
+      expect(r.stderr, id).toMatch(c.stderr);
+    }
+  });
+});
+
 describe('OpenSSL checks every positive golden vector, layer by layer', () => {
-  const positive = manifest.tests.filter((t) => t.result === 'valid');
+  const positive = manifest.tests.filter((t) => t.result === 'valid' && !OPENSSL_CANNOT[t.id]);
   for (const kind of ['decrypt', 'verify', 'sign'] as const) {
     it(`${kind} vectors`, () => {
       let layers = 0;
