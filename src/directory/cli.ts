@@ -4,8 +4,9 @@
  * stderr as one line; a failed lookup is one typed error (DIRECTORY_UNAVAILABLE, CERTIFICATE_NOT_FOUND,
  * POLICY_VIOLATION for a refused certificate).
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../bounded-read.js';
 import { DomsecError } from '../errors.js';
+import { MAX_CREDENTIAL_FILE_BYTES } from '../limits.js';
 import { parseCertificates } from '../x509/certificate.js';
 import { openLookup, type LdapSettings } from './open.js';
 import { lookupTarget, requireCertificate, type AcceptancePolicy, type LookupMethod, type LookupPurpose } from './lookup.js';
@@ -61,12 +62,9 @@ export interface LookupOptionValues {
   'lookup-trust'?: string[];
 }
 
+/** Bounded while reading (issue 12, item 9): a password or trust file given as /dev/zero stops at the limit. */
 function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new DomsecError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return readBounded(path, MAX_CREDENTIAL_FILE_BYTES, what, 'MAX_CREDENTIAL_FILE_BYTES').bytes.toString('utf8');
 }
 
 /** Checked lookup options (no directory contacted yet): `count` addresses to resolve with `resolve()`. */
@@ -114,12 +112,7 @@ export function planAddressLookups(command: string, v: LookupOptionValues, extra
   const policy: AcceptancePolicy = {};
   if (v['lookup-trust']?.length) {
     policy.trustAnchors = v['lookup-trust'].flatMap((p) => {
-      let buf: Buffer;
-      try {
-        buf = readFileSync(p);
-      } catch (e) {
-        throw new DomsecError('FILE_UNREADABLE', `cannot read --lookup-trust ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      const buf = readBounded(p, MAX_CREDENTIAL_FILE_BYTES, '--lookup-trust', 'MAX_CREDENTIAL_FILE_BYTES').bytes;
       try {
         return parseCertificates(buf).map((c) => c.der);
       } catch (e) {

@@ -16,9 +16,10 @@
  * works as is), symbolic links to folders are not followed. A certificate file that does not decode and
  * is not named after an address or domain is listed in `skipped`.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import { DomsecError } from '../errors.js';
+import { readBounded as readBoundedSync } from '../bounded-read.js';
 import { decodePemBlocks, looksLikePem } from '../x509/pem.js';
 import { parseCertificate, parseCertificates, type CertInfo } from '../x509/certificate.js';
 import { domainsForRole, isEqualOrAscendant, normalizeDomain } from '../domsec/naming.js';
@@ -133,15 +134,9 @@ function fileKey(path: string): string | undefined {
   return d && d.includes('.') ? d : undefined;
 }
 
+/** The size is checked while reading (src/bounded-read.ts): a device or FIFO named FILE.pem reports size 0 (issue 12, item 9). */
 async function readBounded(path: string): Promise<Buffer> {
-  try {
-    const st = await stat(path);
-    if (st.size > LOCAL_STORE_MAX_FILE_BYTES) throw new DomsecError('LIMIT_EXCEEDED', `certificate file ${path} is ${st.size} bytes, more than ${LOCAL_STORE_MAX_FILE_BYTES}`);
-    return await readFile(path);
-  } catch (e) {
-    if (e instanceof DomsecError) throw e;
-    throw new DomsecError('FILE_UNREADABLE', `cannot read certificate file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  return readBoundedSync(path, LOCAL_STORE_MAX_FILE_BYTES, 'certificate file', 'LOCAL_STORE_MAX_FILE_BYTES').bytes;
 }
 
 async function listCertificateFiles(root: string): Promise<string[]> {

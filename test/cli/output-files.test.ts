@@ -188,6 +188,18 @@ describe('every read is bounded while reading (issue 12, item 9)', () => {
     expectOneLineError(domsec('decrypt', 'enc.eml', '--cert', c('example.org', 'dca-rsa'), '--key', '/dev/zero'), 2, /^domsec decrypt: LIMIT_EXCEEDED: private key \/dev\/zero/);
     expectOneLineError(domsec('decrypt', 'enc.eml', '--cert', '/dev/zero', '--key', k('example.org', 'dca-rsa')), 2, /^domsec decrypt: LIMIT_EXCEEDED: certificate \/dev\/zero/);
   });
+
+  it('certificate lookups are bounded too: a store file that is an endless device, an LDAP password file', () => {
+    const store = join(dir, 'store');
+    mkdirSync(store);
+    symlinkSync('/dev/zero', join(store, 'bob@example.org.pem'));
+    expectOneLineError(domsec('encrypt', 'ex1.eml', '--to', 'bob@example.org', '--lookup', store), 2, /^domsec encrypt: LIMIT_EXCEEDED: certificate file .*bob@example\.org\.pem is larger than 1 MiB \(LOCAL_STORE_MAX_FILE_BYTES\)/);
+    expectOneLineError(
+      domsec('encrypt', 'ex1.eml', '--to', 'bob@example.org', '--lookup', 'ldap://127.0.0.1:9/dc=example,dc=org', '--lookup-bind-dn', 'cn=x', '--lookup-password-file', '/dev/zero'),
+      2,
+      /^domsec encrypt: LIMIT_EXCEEDED: LDAP password file \/dev\/zero is larger than 16 MiB/,
+    );
+  });
 });
 
 describe('decrypted output has one MIME-Version (RFC 2045 4)', () => {
