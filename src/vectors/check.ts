@@ -4,7 +4,8 @@
  * Used by the tests and by `domsec vectors --check`.
  */
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../bounded-read.js';
+import { MAX_MESSAGE_BYTES } from '../limits.js';
 import { join } from 'node:path';
 import { loadTestPki, type TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
@@ -13,6 +14,11 @@ import { applyDomainSignature } from '../domsec/apply.js';
 import { layerChain, parseMessage, shapeOf } from '../message/layers.js';
 import { isDomsecError } from '../errors.js';
 import type { Manifest, ManifestTest } from './generate.js';
+
+/** Vector files come from wherever --check points: read each within the message size limit (src/limits.ts). */
+function readVectorFile(path: string): Buffer {
+  return readBounded(path, MAX_MESSAGE_BYTES, 'vector file', 'MAX_MESSAGE_BYTES').bytes;
+}
 
 export interface VectorProblem {
   id: string;
@@ -29,7 +35,7 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
 
 export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[] {
   const problems: string[] = [];
-  const input = readFileSync(join(dir, t.files.input));
+  const input = readVectorFile(join(dir, t.files.input));
   const anchors = t.trustAnchors.map((n) => pki.entries[n]!.certDer);
   const validationTime = new Date(t.validationTime);
   const keys = t.keys.map((k) => keyPair(pki, k));
@@ -47,7 +53,7 @@ export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[
     if (root.kind !== 'envelopedData' && root.kind !== 'authEnvelopedData') problems.push(`outermost layer is ${root.kind}`);
     else if (!root.inner) problems.push(`not decrypted: ${root.openError?.message ?? '?'}`);
     else {
-      const plaintext = readFileSync(join(dir, t.files.plaintext!));
+      const plaintext = readVectorFile(join(dir, t.files.plaintext!));
       if (!root.inner.raw.equals(plaintext)) problems.push('decrypted content differs from the plaintext file');
       if (shapeOf(root.inner) !== e.innerShape) problems.push(`inner shape ${shapeOf(root.inner)}, expected ${String(e.innerShape)}`);
     }
@@ -75,7 +81,7 @@ export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[
     }
     // The reference outputs verify for the receiving domain and have the prescribed shape.
     for (const [policy, file] of Object.entries(t.files.referenceOutputs ?? {})) {
-      const out = readFileSync(join(dir, file));
+      const out = readVectorFile(join(dir, file));
       const receiver = [keyPair(pki, 'example.org/dca-rsa'), ...(s.localDca ? [keyPair(pki, s.localDca)] : [])];
       const r = verifyMessage(out, { trustAnchors: anchors, validationTime, keys: receiver });
       const expected = (e.outputShape as Record<string, string>)[policy];
@@ -88,7 +94,7 @@ export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[
 }
 
 export async function checkVectors(dir: string): Promise<{ checked: number; problems: VectorProblem[] }> {
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = JSON.parse(readVectorFile(join(dir, 'manifest.json')).toString('utf8')) as Manifest;
   const pki = await loadTestPki(join(dir, 'keys'));
   const problems: VectorProblem[] = [];
   for (const t of manifest.tests) {

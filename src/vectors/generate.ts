@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_PKI_NOW, generateTestPki, loadTestPki, pkiKeys, pkiManifest, type TestPki } from '../pki/index.js';
 import { SeededRng } from '../crypto/rng.js';
@@ -169,10 +169,48 @@ export async function buildVectors(pki: TestPki): Promise<{ manifest: Manifest; 
 }
 
 /**
- * Write the vectors to outDir. Everything is built in memory first, then staged and moved into place,
- * so a failure leaves the previous vectors untouched and never a half-written file.
+ * The files of an earlier vector set in outDir, the only ones a new set may replace or remove: the
+ * manifest, every file it lists, the keys folder's pki.json and the files it lists. A non-empty outDir
+ * that holds no manifest.json is not a vector set and is refused (OUTPUT_EXISTS): nothing the generator
+ * did not write is ever removed or overwritten (README.md and schema.json beside the set stay).
+ */
+function earlierSet(outDir: string): Set<string> {
+  if (!existsSync(outDir) || readdirSync(outDir).length === 0) return new Set();
+  const refuse = (why: string) => new DomsecError('OUTPUT_EXISTS', `${outDir} ${why}: refusing to write vectors there (choose an empty or new folder)`);
+  if (!existsSync(join(outDir, 'manifest.json'))) throw refuse('is not empty and holds no vector set (manifest.json)');
+  let old: Manifest;
+  try {
+    old = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    throw refuse('holds a manifest.json that is not JSON');
+  }
+  if (old?.format !== MANIFEST_FORMAT || !Array.isArray(old.tests)) throw refuse(`holds a manifest.json that is not ${MANIFEST_FORMAT}`);
+  const files = new Set<string>(['manifest.json']);
+  for (const t of old.tests) {
+    const f = t.files ?? {};
+    for (const p of [f.input, f.der, f.plaintext, f.referenceOutputs?.noEncrypt, f.referenceOutputs?.encrypt]) if (typeof p === 'string') files.add(p);
+  }
+  const pkiJson = join(outDir, 'keys', 'pki.json');
+  if (existsSync(pkiJson)) {
+    files.add('keys/pki.json');
+    try {
+      const m = JSON.parse(readFileSync(pkiJson, 'utf8')) as { entries?: Array<{ cert?: unknown; key?: unknown }> };
+      for (const e of m.entries ?? []) for (const p of [e.cert, e.key]) if (typeof p === 'string') files.add(`keys/${p}`);
+    } catch {
+      // An unreadable pki.json lists nothing: its files are left alone (and replaced only where the new set writes the same names).
+    }
+  }
+  // Only plain relative paths inside outDir count.
+  return new Set([...files].filter((f) => !isAbsolute(f) && !normalize(f).startsWith('..')).map((f) => normalize(f)));
+}
+
+/**
+ * Write the vectors to outDir. Everything is built in memory first and staged in outDir; then each file
+ * is renamed into place, and files of the earlier set that the new one no longer has are removed. A
+ * failure while building or staging leaves the earlier vectors untouched and never a half-written file.
  */
 export async function generateVectors(outDir: string, keysDir: string = PINNED_KEYS_DIR, opts: { fresh?: boolean } = {}): Promise<Manifest> {
+  const old = earlierSet(outDir);
   const { manifest, files } = await buildVectors(await loadVectorPki(keysDir, opts));
   mkdirSync(outDir, { recursive: true });
   const staging = join(outDir, `.staging-${randomBytes(4).toString('hex')}`);
@@ -182,10 +220,11 @@ export async function generateVectors(outDir: string, keysDir: string = PINNED_K
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, data, { mode: rel.startsWith('keys/') && rel.endsWith('.key') ? 0o600 : 0o644 });
     }
-    for (const top of readdirSync(staging)) {
-      rmSync(join(outDir, top), { recursive: true, force: true });
-      renameSync(join(staging, top), join(outDir, top));
+    for (const rel of files.keys()) {
+      mkdirSync(dirname(join(outDir, rel)), { recursive: true });
+      renameSync(join(staging, rel), join(outDir, rel));
     }
+    for (const rel of old) if (!files.has(rel)) rmSync(join(outDir, rel), { force: true });
   } catch (e) {
     throw isDomsecError(e) ? e : new DomsecError('WRITE_FAILED', `cannot write vectors to ${outDir}: ${(e as Error).message}`);
   } finally {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,20 @@ describe('golden vectors are reproducible', () => {
     await expect(vectors.run(['--out', out, '--keys', join(VECTORS, 'keys'), '--fresh-keys'])).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
     await expect(generateVectors(out, join(tmp, 'no-such-keys'))).rejects.toThrow(/no pinned keys .*--fresh-keys/);
     expect(() => statSync(out)).toThrow();
+  });
+
+  it('refuses a non-empty folder that holds no vector set, and keeps files of an earlier set it did not write', async () => {
+    const foreign = join(tmp, 'foreign');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    await expect(generateVectors(foreign)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    expect(readdirSync(foreign)).toEqual(['notes.txt']);
+    // tmp holds the set written above: a file of the user's beside it survives regeneration.
+    writeFileSync(join(tmp, 'receive', 'my-own.eml'), 'mine');
+    await generateVectors(tmp);
+    expect(readFileSync(join(tmp, 'receive', 'my-own.eml'), 'utf8')).toBe('mine');
+    rmSync(join(tmp, 'receive', 'my-own.eml'));
+    rmSync(foreign, { recursive: true });
   });
 
   it('writes private keys with mode 0600', () => {

@@ -17,6 +17,11 @@ signatures, so \`domsec vectors --out DIR\` reproduces the committed vectors byt
 
 --fresh-keys makes a new random PKI instead (every signature and key then differs from the committed set).
 
+Output folder: DIR must be new, empty, or hold an earlier vector set (manifest.json); anything else is
+refused (OUTPUT_EXISTS, exit 2). In an earlier set only the files its manifest and keys/pki.json list are
+replaced or removed; other files (README.md, schema.json, your own) stay. Files are staged in DIR first,
+so a failure while generating leaves the earlier set as it was.
+
 --check DIR runs the reference engine over every vector of DIR and reports any deviation.
 
 Exit status: 0 written / all vectors hold; 1 a vector does not hold (--check); 2 bad input.
