@@ -56,8 +56,8 @@ const PASSPHRASE = 'domsec-throwaway';
 
 /**
  * Import the user's key: gpgsm imports private keys only as PKCS#12, and libksba 1.6 reads the legacy
- * PBE-SHA1-3DES form, not PBES2. gpgsm 2.2.40 now and then fails to decrypt such a file with the right
- * passphrase ("data error at shrouded_key_bag.decrypted-text"; docs/implementations.md): the key import is
+ * PBE-SHA1-3DES form, not PBES2. gpgsm 2.2.40 refuses about one such file in 150 with the right passphrase
+ * ("data error at shrouded_key_bag.decrypted-text"; docs/implementations.md, test/fixtures/matrix/gpgsm-import-fails.p12): the key import is
  * the wrapper's set-up, not what is graded, so a fresh PKCS#12 (new salt) is tried, at most three times,
  * each failure left in the evidence.
  */
