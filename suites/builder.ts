@@ -8,6 +8,7 @@
  */
 import type { CaseContext } from '../src/harness/context.js';
 import type { CaseDecl, Expectation, Role, Strength } from '../src/harness/model.js';
+import type { RequirementId } from '../src/harness/requirement-ids.js';
 import type { ClientCaseContext } from '../src/adapter/context.js';
 import type { ClientCaseDecl, ClientExpectation, ClientFeature, ClientInput, ClientStep } from '../src/adapter/model.js';
 
@@ -24,7 +25,7 @@ abstract class DeclBuilder<D extends DeclCommon<F>, F extends string> {
     this.d.title = t;
     return this;
   }
-  requirements(...r: string[]): this {
+  requirements(...r: RequirementId[]): this {
     this.d.requirements.push(...r);
     return this;
   }
@@ -39,9 +40,10 @@ abstract class DeclBuilder<D extends DeclCommon<F>, F extends string> {
 }
 
 export class CaseBuilder extends DeclBuilder<CaseDecl, string> {
-  outbound(opts: { authenticate?: boolean } = {}): this {
+  /** `authenticate`: how the case uses the originator authentication the profile declares (CaseDecl.authenticate). */
+  outbound(opts: { authenticate?: CaseDecl['authenticate'] } = {}): this {
     this.d.direction = 'outbound';
-    if (opts.authenticate) this.d.authenticate = true;
+    if (opts.authenticate) this.d.authenticate = opts.authenticate;
     return this;
   }
   inbound(): this {

@@ -15,29 +15,38 @@ export const domainSignerCases: CaseDecl[] = [
     .expect({ kind: 'domain-signed', shape: { noEncrypt: 'S[domainSig](S[-](data))', encrypt: 'E(S[domainSig](S[-](data)))' }, keepOriginatorSignature: true })
     .build((ctx) => ctx.message(s1(ctx), alice(ctx))),
   testCase('domsec::signer::unsigned-authenticated', 'domain-signer', 'domain-signer')
-    .title('Unsigned mail from an SMTP-authenticated originator: empty signature layer, then the domain signature (N12)')
+    .title("Unsigned mail from an originator authenticated by the gateway's external mechanism (SMTP AUTH or a trusted address, N17): empty signature layer, then the domain signature (N12)")
     .requirements('DOMSEC-2.3-EMPTY-LAYER-ID-DATA', 'DOMSEC-3.1.1-ENCAPSULATE-SIGNATURES', 'DOMSEC-3.2-AUTHENTICATE-ORIGINATOR')
-    .outbound({ authenticate: true })
+    .outbound({ authenticate: 'external' })
     .expect({ kind: 'domain-signed', shape: { noEncrypt: 'S[domainSig](S[empty](data))', encrypt: 'E(S[domainSig](S[empty](data)))' }, emptyLayer: true })
     .build((ctx) => ctx.message(ctx.content, alice(ctx))),
   testCase('domsec::signer::refuse-invalid-signature', 'domain-signer', 'domain-signer')
     .title('The originator signature does not verify: no domain signature may be generated (draft 3.2)')
     .requirements('DOMSEC-3.2-NO-SIGNATURE-IF-INVALID')
-    .outbound()
+    // Authenticated by the external mechanism when the gateway has one: the refusal must come from the signature (N17).
+    .outbound({ authenticate: 'if-available' })
     .expect({ kind: 'no-domain-signature' })
     .build((ctx) => ctx.message(tamperSignatureValue(s1(ctx)), alice(ctx))),
   testCase('domsec::signer::refuse-invalid-signature-inside-envelope', 'domain-signer', 'domain-signer')
     .title('An invalid signature inside an envelopedData for the local DCA: decrypt, verify, refuse (draft 3.2, N8)')
     .requirements('DOMSEC-3.2-NO-SIGNATURE-IF-INVALID')
-    .outbound()
+    // Authenticated by the external mechanism when the gateway has one: the refusal must come from the signature (N17).
+    .outbound({ authenticate: 'if-available' })
     .expect({ kind: 'no-domain-signature' })
     .build((ctx) => ctx.message(ctx.enveloped(tamperSignatureValue(s1(ctx)), [`${ctx.local}/dca-rsa`]), alice(ctx))),
   testCase('domsec::signer::refuse-unauthenticated', 'domain-signer', 'domain-signer')
-    .title('Unsigned mail without SMTP authentication: the originator is not authenticated (draft 3.2)')
+    .title("Unsigned mail without the gateway's external authentication: the originator is not authenticated (draft 3.2, N17)")
     .requirements('DOMSEC-3.2-AUTHENTICATE-ORIGINATOR', 'DOMSEC-3.2-NO-SIGNATURE-IF-INVALID')
-    .outbound()
+    .outbound({ authenticate: 'none' })
     .expect({ kind: 'no-domain-signature' })
     .build((ctx) => ctx.message(ctx.content, alice(ctx))),
+  testCase('domsec::signer::refuse-foreign-originator', 'domain-signer', 'domain-signer')
+    .title("Mail whose From: is in another domain (alice@<remote>, validly signed by her): this domain's signer cannot name that originator (3.2, 2.4): no domain signature")
+    .requirements('DOMSEC-3.2-ADHERE-NAMING', 'DOMSEC-3.2-SIGNER-CERTIFICATE-NAMING')
+    // Authenticated by the external mechanism when the gateway has one: the refusal must come from the naming rule.
+    .outbound({ authenticate: 'if-available' })
+    .expect({ kind: 'no-domain-signature' })
+    .build((ctx) => ctx.message(ctx.signed(ctx.content, [`${ctx.remote}/user-alice`]), `Alice <alice@${ctx.remote}>`)),
 ];
 
 /** The outbound DCA (cases c and d): only when the profile's policy encrypts outbound mail. */

@@ -6,6 +6,7 @@
  * policies: the output shape, or no domain signature at all (3.2 MUST NOT). The message is the tree
  * built with the case's PKI and names (src/model/case-message.ts).
  */
+import type { RequirementId } from '../src/harness/requirement-ids.js';
 import { readFileSync } from 'node:fs';
 import { testCase } from './builder.js';
 import { buildCaseMessage } from '../src/model/case-message.js';
@@ -74,7 +75,7 @@ export const ORDERINGS: readonly Ordering[] = (
 ).orderings;
 
 /** The 3.2 requirement a refusal rests on first, then the others it touches. */
-function refusalRequirements(r: RefusalCode): string[] {
+function refusalRequirements(r: RefusalCode): RequirementId[] {
   switch (r) {
     case 'SIGNATURE_INVALID':
       return ['DOMSEC-3.2-NO-SIGNATURE-IF-INVALID'];
@@ -93,8 +94,8 @@ function refusalRequirements(r: RefusalCode): string[] {
 const isSignedName = (name: string): boolean => /^[SM]\d+$/.test(name);
 
 /** The Section 5 steps the model took for a domain-signed ordering, as requirement ids (suites/requirements.json). */
-function successRequirements(o: Ordering, e: Extract<ExpectedOutcome, { outcome: 'domain-signed' }>): string[] {
-  const r = ['DOMSEC-3.2-FOLLOW-SECTION-5', 'DOMSEC-5-SEARCH-OUTER'];
+function successRequirements(o: Ordering, e: Extract<ExpectedOutcome, { outcome: 'domain-signed' }>): RequirementId[] {
+  const r: RequirementId[] = ['DOMSEC-3.2-FOLLOW-SECTION-5', 'DOMSEC-5-SEARCH-OUTER'];
   const ml = e.rememberedFrom;
   // Signed layers stripped on the way down to the envelopedData, below the remembered one when there is one.
   const strippedToEnvelope = e.removed.slice(ml ? e.removed.indexOf(ml) + 1 : 0).some(isSignedName);
@@ -114,7 +115,7 @@ function successRequirements(o: Ordering, e: Extract<ExpectedOutcome, { outcome:
   return r;
 }
 
-export function orderingRequirements(o: Ordering): string[] {
+export function orderingRequirements(o: Ordering): RequirementId[] {
   const e = o.expected.noEncrypt;
   return e.outcome === 'refused' ? refusalRequirements(e.refusal) : successRequirements(o, e);
 }
@@ -138,7 +139,8 @@ export const section5OrderingCases: CaseDecl[] = ORDERINGS.map((o) =>
   testCase(o.id, 'section5', 'domain-signer')
     .title(`Ordering ${o.input.named} ${o.input.shape}${o.originatorAuthenticated ? ' (SMTP AUTH)' : ''}: ${o.title}`)
     .requirements(...orderingRequirements(o))
-    .outbound({ authenticate: o.originatorAuthenticated })
+    // N17: authenticated by the profile's external mechanism; refused for want of authentication: submitted without it.
+    .outbound(o.originatorAuthenticated ? { authenticate: 'external' } : o.expected.noEncrypt.outcome === 'refused' && o.expected.noEncrypt.refusals.includes('ORIGINATOR_NOT_AUTHENTICATED') ? { authenticate: 'none' } : {})
     .expect(orderingExpectation(o))
     .build((ctx) => buildCaseMessage(ctx, o.tree)),
 );

@@ -3,6 +3,7 @@ import { testCase } from './builder.js';
 import { buildExampleInput, SECTION5_EXAMPLES } from '../src/domsec/examples.js';
 import type { CaseContext } from '../src/harness/context.js';
 import type { CaseDecl } from '../src/harness/model.js';
+import type { RequirementId } from '../src/harness/requirement-ids.js';
 
 function parties(ctx: CaseContext) {
   return {
@@ -19,7 +20,7 @@ function parties(ctx: CaseContext) {
 export const section5Cases: CaseDecl[] = SECTION5_EXAMPLES.map((ex) =>
   testCase(ex.id, 'section5', 'domain-signer')
     .title(`Example ${ex.number}: ${ex.title}`)
-    .requirements(`DOMSEC-5.1-EXAMPLE-${ex.number}`, 'DOMSEC-3.2-FOLLOW-SECTION-5', 'DOMSEC-5-SEARCH-OUTER', ...ex.rules)
+    .requirements(`DOMSEC-5.1-EXAMPLE-${ex.number}` as RequirementId, 'DOMSEC-3.2-FOLLOW-SECTION-5', 'DOMSEC-5-SEARCH-OUTER', ...(ex.rules as RequirementId[]))
     .outbound()
     .expect({ kind: 'domain-signed', shape: ex.expected, keepOriginatorSignature: true, mlAttributesCarried: ex.layers.some((l) => l.kind === 'S' && !!l.ml) })
     .build((ctx) => buildExampleInput(ex, parties(ctx)).message),

@@ -22,6 +22,8 @@ import { certRef } from '../cms/cert-ref.js';
 import { recipientInfoMatches, type RecipientKey } from '../cms/recipient-info.js';
 import { layerEvidence, parsed, verdictOf, type Graded } from '../harness/grade.js';
 import type { Check, Evidence, Strength } from '../harness/model.js';
+import { strengthOf } from '../harness/catalogue.js';
+import type { RequirementId } from '../harness/requirement-ids.js';
 import type { ClientCaseDecl, ClientInput } from './model.js';
 import type { CommandOutcome } from './spawn.js';
 
@@ -78,7 +80,8 @@ function addressees(env: EnvelopeLayer, keys: ClientGradeContext['keys']): strin
 export function gradeClient(decl: Pick<ClientCaseDecl, 'requirements' | 'strength' | 'expect'>, written: Written, outcome: CommandOutcome, output: OutputFile, g: ClientGradeContext): Graded {
   const checks: Check[] = [];
   const req = decl.requirements[0]!;
-  const check = (ok: boolean, message: string, requirement = req, strength: Strength = decl.strength, expected?: string, found?: string): void => {
+  // A check is as strong as the level of the requirement it names (suites/requirements.json, N16), never stronger.
+  const check = (ok: boolean, message: string, requirement: RequirementId = req, strength: Strength = strengthOf(requirement), expected?: string, found?: string): void => {
     checks.push({ requirement, strength, ok, message, ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}) });
   };
   const { input } = written;

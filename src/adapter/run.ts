@@ -90,7 +90,7 @@ export async function runClientSuite(opts: ClientRunOptions): Promise<RunResults
     const t0 = Date.now();
     const base = { id: decl.id, suite: decl.suite, role: decl.role, title: decl.title, requirements: decl.requirements, strength: decl.strength, checks: [], evidence: {} };
     const missing = (decl.features ?? []).filter((f) => !adapter.features.includes(f));
-    if (missing.length) return { ...base, verdict: 'SKIP', reason: `undeclared optional feature(s): ${missing.join(', ')}`, durationMs: 0 };
+    if (missing.length) return { ...base, verdict: 'SKIP', reason: `undeclared optional feature(s): ${missing.join(', ')}`, skipKind: 'feature', durationMs: 0 };
     if (Date.now() > deadline) return { ...base, verdict: 'ERROR', reason: 'the run time bound was reached before this case started', durationMs: 0 };
     const messageId = `<client-${index + 1}.${runId}@domsec-suite.test>`;
     const ctx = new ClientCaseContext(pki, adapter.domain, remote, messageId, validationTime, CONTENT);

@@ -10,6 +10,11 @@ export const EXIT = {
   INPUT: 2,
   /** A bug in domsec itself (an unexpected exception). Please report it with the input. */
   INTERNAL: 3,
+  /**
+   * `run` / `demo`: INCOMPLETE, no case FAILED or ERRORED but the run did not see everything the declared
+   * roles owe (a case NOT TESTED, or SKIPPED for a missing prerequisite; src/harness/verdict.ts).
+   */
+  INCOMPLETE: 4,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -11,7 +11,7 @@ import { CaptureSink } from '../smtp/sink.js';
 import { selfSignedTlsCredentials } from '../smtp/tls.js';
 import type { CaseDecl, CaseResult } from './model.js';
 import type { Profile } from './profile.js';
-import { DEFAULT_VALIDATION_TIME, runSuite, type RunResults } from './run.js';
+import { DEFAULT_VALIDATION_TIME, runSuite, type RunOptions, type RunResults } from './run.js';
 
 export const REFERENCE_DOMAIN = 'example.org';
 export const REFERENCE_REMOTE = 'example.test';
@@ -34,6 +34,9 @@ export interface ReferenceRunOptions {
   gateway?: Partial<GatewayConfig>;
   /** Changes to the profile the suite runs with (e.g. `certificates`), or a function of the profile. */
   profile?: Partial<Profile> | ((p: Profile) => Profile);
+  /** Passed to runSuite (src/harness/run.ts). */
+  skipPreflight?: boolean;
+  grader?: RunOptions['grader'];
 }
 
 export async function runAgainstReferenceGateway(o: ReferenceRunOptions): Promise<RunResults> {
@@ -92,7 +95,7 @@ async function run(o: ReferenceRunOptions, tlsDir: string | undefined): Promise<
         validationTime: DEFAULT_VALIDATION_TIME,
       };
       const profile = typeof o.profile === 'function' ? o.profile(base) : { ...base, ...o.profile };
-      return await runSuite({ profile, cases: o.cases, suiteVersion: o.suiteVersion, sink, ...(o.onResult ? { onResult: o.onResult } : {}) });
+      return await runSuite({ profile, cases: o.cases, suiteVersion: o.suiteVersion, sink, ...(o.onResult ? { onResult: o.onResult } : {}), ...(o.skipPreflight ? { skipPreflight: true } : {}), ...(o.grader ? { grader: o.grader } : {}) });
     } finally {
       await gw.close();
     }

@@ -220,7 +220,7 @@ function layerDetail(layer: Layer, depth: number, known: Known[], opts: Describe
       return Object.assign(d, signedDetail(layer, depth, known, opts));
     case 'envelopedData':
     case 'authEnvelopedData':
-      return Object.assign(d, envelopeDetail(layer, known));
+      return Object.assign(d, envelopeDetail(layer, depth, known, opts));
   }
 }
 
@@ -237,9 +237,12 @@ function signedDetail(layer: SignedLayer, depth: number, known: Known[], opts: D
   return d;
 }
 
-function envelopeDetail(layer: EnvelopeLayer, known: Known[]): Partial<LayerDetail> {
+function envelopeDetail(layer: EnvelopeLayer, depth: number, known: Known[], opts: DescribeOptions): Partial<LayerDetail> {
   const env = layer.env;
+  // Issue 12 item 5: CBC does not authenticate the content (EFAIL); the verifier notes it, the evidence shows it.
+  const cbc = opts.verification?.layers.find((l) => l.position === depth)?.unauthenticatedEncryption;
   return {
+    ...(cbc ? { unauthenticatedEncryption: { algorithm: oidRef(cbc.algorithm), coveredByOuterSignature: cbc.coveredByOuterSignature } } : {}),
     ...(layer.cmsNested ? { cmsNested: true } : {}),
     contentType: oidRef(env.contentType),
     contentEncryptionAlgorithm: oidRef(env.contentEncryptionAlgorithm.oid),

@@ -6,10 +6,17 @@
  */
 import type { Verdict } from '../domsec/verify.js';
 import type { CaseContext } from './context.js';
+import type { RequirementId } from './requirement-ids.js';
+import type { Strength } from './catalogue.js';
 
-/** Gateway roles are driven over SMTP; 'client' (draft 4: an S/MIME library or a mail client's engine) through a command adapter. */
-export type Role = 'domain-signer' | 'outbound-dca' | 'inbound-dca' | 'inbound-verifier' | 'client';
-export const ROLES: readonly Role[] = ['domain-signer', 'outbound-dca', 'inbound-dca', 'inbound-verifier', 'client'];
+export type { Strength } from './catalogue.js';
+
+/**
+ * Gateway roles are driven over SMTP; 'client' (draft 4: an S/MIME library or a mail client's engine) through a command adapter;
+ * 'reader' (the implementations matrix, src/matrix/): an engine given the receiving golden vectors to verify and decrypt.
+ */
+export type Role = 'domain-signer' | 'outbound-dca' | 'inbound-dca' | 'inbound-verifier' | 'client' | 'reader';
+export const ROLES: readonly Role[] = ['domain-signer', 'outbound-dca', 'inbound-dca', 'inbound-verifier', 'client', 'reader'];
 /** The roles a gateway profile can declare (suites/profile.schema.json). */
 export const GATEWAY_ROLES: readonly Role[] = ['domain-signer', 'outbound-dca', 'inbound-dca', 'inbound-verifier'];
 
@@ -27,9 +34,6 @@ export interface CommandRun {
   durationMs: number;
 }
 
-/** Requirement strength a case is graded at: a failed MUST is FAIL, a failed SHOULD is WARN. */
-export type Strength = 'MUST' | 'SHOULD';
-
 export type Expectation =
   /** Outbound: relayed once, with a valid domain signature for the local domain, in the prescribed shape. */
   | { kind: 'domain-signed'; shape: { noEncrypt: string; encrypt: string }; keepOriginatorSignature?: boolean; emptyLayer?: boolean; mlAttributesCarried?: boolean }
@@ -40,8 +44,14 @@ export type Expectation =
    * (SHOULD). `shape` is the expected nesting, drawn in the report; only its outer envelope is a MUST.
    */
   | { kind: 'encrypted-for-recipient-dca'; shape: string }
-  /** Inbound: delivered with an Authentication-Results smime result (N14), decrypted when it was for the local DCA. */
-  | { kind: 'verdict'; verdict: Verdict; decrypted?: boolean };
+  /**
+   * Inbound: delivered with an Authentication-Results smime result (N14), decrypted when it was for the local
+   * DCA. `requirement`: the receiving requirement the flag is graded on (default: the case's first).
+   * `acceptable`: other verdicts the draft also allows (Wycheproof's `acceptable`), graded on
+   * `acceptableRequirement` and explained by `acceptableWhy` (e.g. draft 3.2: a receiver need not verify
+   * the signatures a domain signature encapsulates, N16).
+   */
+  | { kind: 'verdict'; verdict: Verdict; decrypted?: boolean; requirement?: RequirementId; acceptable?: Array<'pass' | 'flagged'>; acceptableRequirement?: RequirementId; acceptableWhy?: string };
 
 export interface CaseDecl {
   /** Namespaced id, e.g. domsec::section5::example-4. */
@@ -49,11 +59,18 @@ export interface CaseDecl {
   suite: string;
   role: Role;
   title: string;
-  requirements: string[];
+  requirements: RequirementId[];
   strength: Strength;
   direction: 'outbound' | 'inbound';
-  /** Submit with SMTP AUTH as the originator (draft 3.2: external authentication). */
-  authenticate?: boolean;
+  /**
+   * How the case submits with respect to the originator authentication the profile declares (draft 3.2,
+   * N17): `external`, the originator authenticated by the gateway's mechanism external to S/MIME (SMTP AUTH,
+   * or the suite's address when the gateway trusts it); `none`, not authenticated that way (the case
+   * tests that the gateway refuses); `if-available`, authenticated that way when the profile's method has
+   * one (so that a refusal comes from what the case tests, not from a missing authentication), else not.
+   * Absent: submitted without AUTH, the originator's signature being what authenticates it.
+   */
+  authenticate?: 'external' | 'none' | 'if-available';
   /** Only under this local policy (the profile's); otherwise SKIP. */
   policy?: 'encrypt' | 'noEncrypt';
   /** Optional features the vendor must declare, else SKIP. */
@@ -64,16 +81,41 @@ export interface CaseDecl {
   expect: Expectation;
 }
 
-export type CaseVerdict = 'PASS' | 'FAIL' | 'WARN' | 'SKIP' | 'ERROR';
+/**
+ * PASS; FAIL (a MUST-level check failed); WARN (only SHOULD-level checks failed); NOT TESTED (the case ran
+ * but what it tests cannot be observed in this run, N16); SKIP (not run, with the reason); ERROR (the
+ * transport or the harness failed, or the run bound cut the case off).
+ */
+export type CaseVerdict = 'PASS' | 'FAIL' | 'WARN' | 'NOT TESTED' | 'SKIP' | 'ERROR';
+export const CASE_VERDICTS: readonly CaseVerdict[] = ['PASS', 'FAIL', 'WARN', 'NOT TESTED', 'SKIP', 'ERROR'];
 
+/**
+ * pass; fail; acceptable (behaviour the draft allows besides the reference's, Wycheproof's term: passes,
+ * and says which was seen); not-tested (the run cannot observe it, N16).
+ */
+export type CheckOutcome = 'pass' | 'fail' | 'acceptable' | 'not-tested';
+
+/**
+ * One graded observation, as typed data (src/harness/checks/): its kind, the catalogued requirement it
+ * tests, the strength that requirement's level gives it, its outcome and the values behind it. `message`
+ * is its text, rendered from the kind (src/harness/checks/messages.ts) so that results.json stands alone.
+ */
 export interface Check {
+  /** The check's kind (src/harness/checks/messages.ts); absent in results written before kinds existed. */
+  kind?: string;
   requirement: string;
   strength: Strength;
+  /** false only for outcome fail. */
   ok: boolean;
+  outcome?: CheckOutcome;
   message: string;
   expected?: string;
   found?: string;
+  detail?: string;
 }
+
+/** Why a case was skipped: not applicable to what the profile declares, or a prerequisite the run lacked (INCOMPLETE). */
+export type SkipKind = 'role' | 'policy' | 'feature' | 'authentication' | 'prerequisite';
 
 /** An OBJECT IDENTIFIER with its name, when the suite knows it (src/asn1/oids.ts). */
 export interface OidRef {
@@ -167,6 +209,12 @@ export interface LayerDetail {
   recipientsOmitted?: number;
   /** OriginatorInfo certificates: a DCA that encrypts puts its own there (N13). */
   originatorCertificates?: CertName[];
+  /**
+   * An opened layer whose content encryption does not authenticate (AES-CBC, EFAIL; src/domsec/verify.ts
+   * ENCRYPTION_NOT_AUTHENTICATED): only what a valid signature inside covers is integrity-protected, unless a
+   * valid signature outside covers the ciphertext (`coveredByOuterSignature`). A note, not a failure.
+   */
+  unauthenticatedEncryption?: { algorithm: OidRef; coveredByOuterSignature: boolean };
   /** Whether the suite could open the encrypted layer with its keys, and why not. */
   opened?: boolean;
   notOpened?: string;
@@ -211,10 +259,18 @@ export interface Evidence {
 }
 
 /** A result repeats the identity of its case, so that results.json stands on its own. */
-export interface CaseResult extends Pick<CaseDecl, 'id' | 'suite' | 'role' | 'title' | 'requirements' | 'strength'> {
+export interface CaseResult extends Pick<CaseDecl, 'id' | 'suite' | 'role' | 'title' | 'strength'> {
+  requirements: string[];
   verdict: CaseVerdict;
+  /** For a SKIP: why (the overall verdict is INCOMPLETE when a `prerequisite` was missing). */
+  skipKind?: SkipKind;
   reason: string;
   checks: Check[];
   evidence: Evidence;
   durationMs: number;
+}
+
+/** A count per verdict, every verdict at 0. */
+export function emptyCounts(): Record<CaseVerdict, number> {
+  return { PASS: 0, FAIL: 0, WARN: 0, 'NOT TESTED': 0, SKIP: 0, ERROR: 0 };
 }

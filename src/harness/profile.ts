@@ -23,11 +23,38 @@ export interface Profile {
   /** The gateway's own certificates for its domain (instead of the test PKI's): file paths. */
   certificates?: { trustAnchors?: string[]; intermediates?: string[]; dca?: string };
   policy: { encryptOutbound: boolean };
+  /** Draft 3.2, N17: how the gateway authenticates the originator besides its S/MIME signature (default smtp-auth). */
+  originatorAuthentication?: OriginatorAuthentication;
   flag?: GradeContext['flag'];
   timeouts?: { caseMs?: number; runMs?: number };
   concurrency?: number;
   features?: string[];
   validationTime?: string;
+}
+
+export interface OriginatorAuthentication {
+  method: 'smtp-auth' | 'trusted-address' | 'signature-only';
+  trustedAddresses?: string[];
+}
+
+/** The roles that need each submission endpoint. */
+const ENDPOINT_ROLES = { outbound: ['domain-signer', 'outbound-dca'], inbound: ['inbound-dca', 'inbound-verifier'] } as const;
+
+/**
+ * What the schema cannot say: a declared role needs its submission endpoint, and SMTP AUTH as the
+ * originator authentication needs credentials (issue 13: a profile error, exit 2, not a run of SKIPs).
+ */
+export function profileProblems(p: Profile): string[] {
+  const problems: string[] = [];
+  for (const [direction, roles] of Object.entries(ENDPOINT_ROLES) as Array<['outbound' | 'inbound', readonly Role[]]>) {
+    const declared = roles.filter((r) => p.roles.includes(r));
+    if (declared.length && !p.submission[direction]) problems.push(`declares the role${declared.length > 1 ? 's' : ''} ${declared.join(', ')} but has no submission.${direction} endpoint`);
+  }
+  const method = p.originatorAuthentication?.method ?? 'smtp-auth';
+  if (method === 'smtp-auth' && p.roles.includes('domain-signer') && p.submission.outbound && !p.submission.outbound.auth) {
+    problems.push('originatorAuthentication is smtp-auth (the default) for the domain-signer role, but submission.outbound has no auth credentials');
+  }
+  return problems;
 }
 
 const SCHEMA = packagePath('suites/profile.schema.json');
@@ -40,6 +67,8 @@ export function validateProfile(data: unknown, where = 'profile'): Profile {
     const e = validate.errors![0]!;
     throw new DomsecError('BAD_ARGUMENT', `${where}: ${e.instancePath || '(top level)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
   }
+  const problems = profileProblems(data as Profile);
+  if (problems.length) throw new DomsecError('BAD_ARGUMENT', `${where}: ${problems.join('; ')}`);
   return data as Profile;
 }
 

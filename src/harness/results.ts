@@ -3,30 +3,17 @@
  * testsuite per role, one testcase per case, failures carrying the requirement text), so CI systems show
  * them natively. Files are written atomically.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomsecError } from '../errors.js';
 import type { RunResults } from './run.js';
 import { GATEWAY_ROLES, ROLES, type CaseResult, type CommandRun, type Role } from './model.js';
-import { packagePath } from '../paths.js';
+import { requirementCatalogue } from './catalogue.js';
+import { renderCheck } from './checks/messages.js';
 
 export const RESULTS_FORMAT = 'domsec-results/1';
 
-interface Requirement {
-  id: string;
-  section: string;
-  level: string;
-  text: string;
-}
-
-let catalogue: Map<string, Requirement> | undefined;
-export function requirementCatalogue(): Map<string, Requirement> {
-  if (!catalogue) {
-    const data = JSON.parse(readFileSync(packagePath('suites/requirements.json'), 'utf8')) as { requirements: Requirement[] };
-    catalogue = new Map(data.requirements.map((r) => [r.id, r]));
-  }
-  return catalogue;
-}
+export { requirementCatalogue } from './catalogue.js';
 
 function atomicWrite(path: string, data: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -56,7 +43,7 @@ function commandLines(c: CommandRun): string[] {
  * cases ran.
  */
 export function reportedRoles(cases: readonly Pick<CaseResult, 'role'>[]): Role[] {
-  const clientRun = cases.length > 0 && cases.every((c) => c.role === 'client');
+  const clientRun = cases.length > 0 && cases.every((c) => c.role === 'client' || (c.role as string) === 'reader');
   return ROLES.filter((role) => (GATEWAY_ROLES.includes(role) && !clientRun) || cases.some((c) => c.role === role));
 }
 
@@ -66,21 +53,22 @@ export function junitXml(r: RunResults): string {
     const cases = r.cases.filter((c) => c.role === role);
     const failures = cases.filter((c) => c.verdict === 'FAIL').length;
     const errors = cases.filter((c) => c.verdict === 'ERROR').length;
-    const skipped = cases.filter((c) => c.verdict === 'SKIP').length;
+    const skipped = cases.filter((c) => c.verdict === 'SKIP' || c.verdict === 'NOT TESTED').length;
     const time = cases.reduce((t, c) => t + c.durationMs, 0) / 1000;
     const body = cases.map((c) => {
       const failed = c.checks.filter((k) => !k.ok);
-      const detail = failed.map((k) => `${k.requirement} (${k.strength}): ${k.message}\n  "${req.get(k.requirement)?.text ?? ''}"`).join('\n');
+      const detail = failed.map((k) => `${k.requirement} (${k.strength}): ${renderCheck(k)}\n  "${req.get(k.requirement)?.text ?? ''}"`).join('\n');
       let inner = '';
       if (c.verdict === 'FAIL') inner = `<failure message="${xml(c.reason)}">${xml(detail)}</failure>`;
       else if (c.verdict === 'ERROR') inner = `<error message="${xml(c.reason)}">${xml([...(c.evidence.smtp?.transcript ?? []), ...(c.evidence.command ?? []).flatMap(commandLines)].join('\n'))}</error>`;
       else if (c.verdict === 'SKIP') inner = `<skipped message="${xml(c.reason)}"/>`;
+      else if (c.verdict === 'NOT TESTED') inner = `<skipped message="${xml(`NOT TESTED: ${c.reason}`)}"/>`;
       else if (c.verdict === 'WARN') inner = `<system-out>${xml(`WARN (SHOULD-level): ${c.reason}\n${detail}`)}</system-out>`;
       return `    <testcase classname="${xml(`domsec.${role}`)}" name="${xml(c.id)}" time="${(c.durationMs / 1000).toFixed(3)}">${inner}</testcase>`;
     });
     return `  <testsuite name="${xml(role)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time.toFixed(3)}">\n${body.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`domsec-suite: ${r.meta.gateway}`)}" tests="${r.cases.length}" failures="${r.counts.FAIL}" errors="${r.counts.ERROR}" skipped="${r.counts.SKIP}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`domsec-suite: ${r.meta.gateway}`)}" tests="${r.cases.length}" failures="${r.counts.FAIL}" errors="${r.counts.ERROR}" skipped="${r.counts.SKIP + (r.counts['NOT TESTED'] ?? 0)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export function writeResults(dir: string, r: RunResults): { json: string; junit: string } {
@@ -98,5 +86,7 @@ export function writeResults(dir: string, r: RunResults): { json: string; junit:
 
 export function summaryLine(r: RunResults): string {
   const c = r.counts;
-  return `${c.PASS} passed, ${c.FAIL} failed, ${c.WARN} warned, ${c.SKIP} skipped, ${c.ERROR} errored`;
+  const counts = `${c.PASS} passed, ${c.FAIL} failed, ${c.WARN} warned, ${c['NOT TESTED'] ? `${c['NOT TESTED']} not tested, ` : ''}${c.SKIP} skipped, ${c.ERROR} errored`;
+  const verdict = r.verdict ? `${r.verdict.verdict}: ${r.verdict.explanation}\n` : '';
+  return `${verdict}${counts}${(r.diagnoses ?? []).map((d) => `\nnote: ${d}`).join('')}`;
 }

@@ -9,7 +9,10 @@
  *    (an accepted FAIL that now ERRORs could no longer be tested: that is a deviation too);
  *  - a result better than the accepted one (FAIL -> PASS, WARN -> PASS, ...) never fails the run; it is
  *    listed as `improved` so that the baseline can be tightened;
- *  - WARN and SKIP never fail the run (as without a baseline); a change to or from them is listed;
+ *  - a case expected to PASS that is now NOT TESTED, or SKIPPED for a missing prerequisite, is a regression
+ *    (issue 13: what passed must still be observed); a skip because the profile declares another role,
+ *    policy, feature or originator authentication is a deliberate change, listed;
+ *  - otherwise WARN and SKIP never fail the run (as without a baseline); a change to or from them is listed;
  *  - baseline entries for cases that were not run are listed as `notRun`.
  */
 import { DomsecError } from '../errors.js';
@@ -65,7 +68,7 @@ export interface BaselineCheck {
 }
 
 /** Badness of a verdict for "better than accepted": SKIP is outside the order. */
-const RANK: Partial<Record<CaseVerdict, number>> = { PASS: 0, WARN: 1, FAIL: 2, ERROR: 2 };
+const RANK: Partial<Record<CaseVerdict, number>> = { PASS: 0, WARN: 1, 'NOT TESTED': 2, FAIL: 2, ERROR: 2 };
 const FAILING = new Set<CaseVerdict>(['FAIL', 'ERROR']);
 
 export function checkAgainstBaseline(results: RunResults, baseline: Baseline): BaselineCheck {
@@ -81,6 +84,9 @@ export function checkAgainstBaseline(results: RunResults, baseline: Baseline): B
       continue;
     }
     if (FAILING.has(c.verdict)) out.deviations.push(item);
+    // A PASS that is no longer observed: NOT TESTED, or SKIPPED for a missing prerequisite (a skip because the
+    // profile now declares another role, policy, feature or authentication is a deliberate change, listed).
+    else if (expected === 'PASS' && (c.verdict === 'NOT TESTED' || (c.verdict === 'SKIP' && c.skipKind === 'prerequisite'))) out.deviations.push(item);
     else if (RANK[c.verdict] !== undefined && RANK[expected] !== undefined && RANK[c.verdict]! < RANK[expected]!) out.improved.push(item);
     else out.changed.push(item);
   }

@@ -2,8 +2,7 @@
  * The requirement catalogue (suites/requirements.json) as the report needs it: every normative statement
  * of the draft with its section, level, roles and, when it cannot be tested over SMTP, why.
  */
-import { readFileSync } from 'node:fs';
-import { packagePath } from '../paths.js';
+import { loadCatalogue as loadHarnessCatalogue } from '../harness/catalogue.js';
 
 export interface CatalogueRequirement {
   id: string;
@@ -14,6 +13,9 @@ export interface CatalogueRequirement {
   roles: string[];
   notes?: string[];
   untestable?: string;
+  gradedAs?: string;
+  gradedBecause?: string;
+  reading?: string;
 }
 
 export interface Catalogue {
@@ -22,12 +24,9 @@ export interface Catalogue {
   requirements: CatalogueRequirement[];
 }
 
-const FILE = packagePath('suites/requirements.json');
-let cached: Catalogue | undefined;
-
+/** The catalogue, loaded once for the process (src/harness/catalogue.ts). */
 export function loadCatalogue(): Catalogue {
-  cached ??= JSON.parse(readFileSync(FILE, 'utf8')) as Catalogue;
-  return cached;
+  return loadHarnessCatalogue();
 }
 
 /** The draft on the IETF datatracker. */

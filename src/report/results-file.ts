@@ -9,14 +9,14 @@ import addFormats from 'ajv-formats';
 import { DomsecError } from '../errors.js';
 import { RESULTS_FORMAT } from '../harness/results.js';
 import type { RunResults } from '../harness/run.js';
-import type { CaseResult, CaseVerdict } from '../harness/model.js';
+import { emptyCounts, type CaseResult, type CaseVerdict } from '../harness/model.js';
 import { packagePath } from '../paths.js';
 
 /** Every verdict, in the order reports list them. */
-export const VERDICTS: readonly CaseVerdict[] = ['PASS', 'FAIL', 'WARN', 'ERROR', 'SKIP'];
+export const VERDICTS: readonly CaseVerdict[] = ['PASS', 'FAIL', 'WARN', 'ERROR', 'NOT TESTED', 'SKIP'];
 
 export function countVerdicts(cases: readonly Pick<CaseResult, 'verdict'>[]): Record<CaseVerdict, number> {
-  const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
+  const counts = emptyCounts();
   for (const c of cases) if (c.verdict in counts) counts[c.verdict]++;
   return counts;
 }
@@ -74,9 +74,12 @@ export function validateResults(data: unknown, where: string): RunResults {
     seen.add(c.id);
   }
   const recount = countVerdicts(r.cases);
+  // Results written before NOT TESTED existed have no count for it: read as 0.
+  const counts = { ...r.counts, 'NOT TESTED': r.counts['NOT TESTED'] ?? 0 };
   for (const k of VERDICTS) {
-    if (recount[k] !== r.counts[k]) throw new DomsecError('BAD_ARGUMENT', `${where}: counts.${k} is ${r.counts[k]} but ${recount[k]} case(s) have that verdict`);
+    if (recount[k] !== counts[k]) throw new DomsecError('BAD_ARGUMENT', `${where}: counts.${k} is ${r.counts[k]} but ${recount[k]} case(s) have that verdict`);
   }
+  r.counts = counts;
   const { format: _format, ...results } = r;
   void _format;
   return results;

@@ -9,6 +9,8 @@
  * hands you): they are only ever printed as text. CSS classes and anchors are chosen from fixed tables or
  * built from indexes, never from the input.
  */
+import { outcomeOf, renderCheck } from '../harness/checks/messages.js';
+import { runVerdict } from '../harness/verdict.js';
 import type { CaseResult, CaseVerdict, CertName, Check, CommandRun, ExpectedLayer, LayerDetail, LayerSigner, MessageLayers, OidRef } from '../harness/model.js';
 import { displayName, recipientDisplayName, ROLES, type LayerDetailKind } from '../harness/model.js';
 import { commandEnd, reportedRoles } from '../harness/results.js';
@@ -250,6 +252,7 @@ const BADGE: Record<string, VerdictBadge> = {
   FAIL: { label: 'FAIL', cls: 'v-fail' },
   WARN: { label: 'WARN', cls: 'v-warn' },
   ERROR: { label: 'ERROR', cls: 'v-error' },
+  'NOT TESTED': { label: 'NOT TESTED', cls: 'v-none' },
   SKIP: { label: 'SKIP', cls: 'v-skip' },
 };
 
@@ -269,7 +272,7 @@ const LEVEL_CLASS: Record<string, string> = {
 };
 
 /** Worst first: a requirement's status is the worst of what its cases show for it. */
-const SEVERITY: CaseVerdict[] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'SKIP'];
+const SEVERITY: CaseVerdict[] = ['FAIL', 'ERROR', 'WARN', 'PASS', 'NOT TESTED', 'SKIP'];
 
 /** Anchor for a requirement id: characters outside [A-Za-z0-9._-] become "_" (catalogue ids are unchanged). */
 export function requirementAnchor(id: string): string {
@@ -299,11 +302,14 @@ export function caseTests(c: CaseResult, requirement: string): boolean {
  * that FAILED on another requirement still PASSES this one), else the case's verdict.
  */
 export function verdictFor(c: CaseResult, requirement: string): CaseVerdict {
-  if (c.verdict === 'SKIP' || c.verdict === 'ERROR') return c.verdict;
+  if (c.verdict === 'SKIP' || c.verdict === 'ERROR' || c.verdict === 'NOT TESTED') return c.verdict;
   const named = c.checks.filter((k) => k.requirement === requirement);
   if (named.length === 0) return c.verdict;
-  if (named.some((k) => !k.ok && k.strength === 'MUST')) return 'FAIL';
-  if (named.some((k) => !k.ok)) return 'WARN';
+  const failed = named.filter((k) => outcomeOf(k) === 'fail');
+  if (failed.some((k) => k.strength === 'MUST')) return 'FAIL';
+  if (failed.some((k) => k.strength === 'SHOULD')) return 'WARN';
+  // Only not-tested checks name it: the run could not observe this requirement in this case (N16).
+  if (named.every((k) => outcomeOf(k) === 'not-tested')) return 'NOT TESTED';
   return 'PASS';
 }
 
@@ -316,7 +322,7 @@ function worst(verdicts: CaseVerdict[]): CaseVerdict | undefined {
 /** Conformance verdict for one role, from its cases. */
 export function roleVerdict(cases: readonly CaseResult[]): { verdict: VerdictBadge; explanation: string } {
   const n = countVerdicts(cases);
-  const ran = cases.length - n.SKIP;
+  const ran = cases.length - n.SKIP - (n['NOT TESTED'] ?? 0);
   if (cases.length === 0) return { verdict: { label: 'NOT TESTED', cls: 'v-skip' }, explanation: 'no case of this role was selected for the run' };
   if (ran === 0) return { verdict: { label: 'NOT TESTED', cls: 'v-skip' }, explanation: `${cases.length === 1 ? 'its one case was' : `all ${cases.length} cases were`} skipped (see why)` };
   const skipped = n.SKIP ? `; ${plural(n.SKIP, 'case')} skipped` : '';
@@ -366,7 +372,7 @@ export function coverage(catalogue: Catalogue, statuses: Map<string, ReqStatus>)
     const count = (...k: ReqStatus[]) => s.filter((x) => k.includes(x)).length;
     const untestable = count('UNTESTABLE');
     const testable = reqs.length - untestable;
-    const v = { passed: count('PASS'), warned: count('WARN'), failed: count('FAIL'), errored: count('ERROR'), notRun: count('SKIP', 'NONE') };
+    const v = { passed: count('PASS'), warned: count('WARN'), failed: count('FAIL'), errored: count('ERROR'), notRun: count('SKIP', 'NONE', 'NOT TESTED') };
     return {
       level: g.level,
       description: g.description,
@@ -545,6 +551,7 @@ function layerDetailView(l: LayerDetail, i: number): LayerDetailView {
   if (l.contentEncryptionAlgorithm) rows.push(row('Content encryption', oidText(l.contentEncryptionAlgorithm)));
   if (l.originatorCertificates) rows.push(row('OriginatorInfo certificates (N13)', l.originatorCertificates.length ? l.originatorCertificates.map((c) => `${displayName(c)} [${sanText(c)}]`).join('; ') : 'none'));
   if (l.opened !== undefined) rows.push(row('Opened by the suite', l.opened ? 'yes' : `no: ${l.notOpened ?? 'no key'}`, l.opened ? '' : 'warn'));
+  if (l.unauthenticatedEncryption) rows.push(row('Unauthenticated encryption', `${l.unauthenticatedEncryption.algorithm.name ?? l.unauthenticatedEncryption.algorithm.oid} does not authenticate the content (ENCRYPTION_NOT_AUTHENTICATED, EFAIL): ${l.unauthenticatedEncryption.coveredByOuterSignature ? 'a valid signature outside covers the ciphertext' : 'only what a valid signature inside covers is integrity-protected'}`, l.unauthenticatedEncryption.coveredByOuterSignature ? '' : 'warn'));
   if (l.signers && l.signers.length === 0 && !l.signersOmitted) rows.push(row('SignerInfos', 'none'));
   if (l.signersOmitted) rows.push(row('SignerInfos not described', String(l.signersOmitted)));
   if (l.recipientsOmitted) rows.push(row('RecipientInfos not described', String(l.recipientsOmitted)));
@@ -625,7 +632,7 @@ function failedCheck(k: Check, catalogue: Map<string, CatalogueRequirement>, spe
     known: !!req,
     strength: k.strength,
     strengthCls: LEVEL_CLASS[k.strength] ?? 'l-rule',
-    message: k.message,
+    message: `${k.strength === 'MAY' ? 'INFO (MAY): ' : ''}${renderCheck(k)}`,
     hasExpected: k.expected !== undefined || k.found !== undefined,
     expected: k.expected ?? '',
     found: k.found ?? '',
@@ -656,8 +663,8 @@ function caseView(c: CaseResult, index: number, catalogue: Map<string, Catalogue
   const shapes = shapePanels(c);
   const details = caseDetails(c);
   const commands = (e.command ?? []).map(commandView);
-  const failed = c.checks.filter((k) => !k.ok);
-  const passed = c.checks.filter((k) => k.ok);
+  const failed = c.checks.filter((k) => outcomeOf(k) === 'fail');
+  const passed = c.checks.filter((k) => outcomeOf(k) !== 'fail');
   const b = baseline.get(c.id);
   const note = baselineNote(b?.item, b?.kind ?? '');
   const received = (e.received ?? []).map((m, i) => ({
@@ -715,7 +722,8 @@ function caseView(c: CaseResult, index: number, catalogue: Map<string, Catalogue
     details,
     failedChecks: failed.map((k) => failedCheck(k, catalogue, spec)),
     hasFailedChecks: failed.length > 0,
-    passedChecks: passed.map((k) => ({ requirement: k.requirement, message: k.message })),
+    // The text of a typed check is rendered from its kind (src/harness/checks/messages.ts); acceptable and not-tested say so.
+    passedChecks: passed.map((k) => ({ requirement: k.requirement, message: `${outcomeOf(k) === 'acceptable' ? 'ACCEPTABLE: ' : outcomeOf(k) === 'not-tested' ? 'NOT TESTED: ' : ''}${renderCheck(k)}` })),
     hasPassedChecks: passed.length > 0,
     hasBaseline: !!note.text,
     baseline: note.text,
@@ -812,14 +820,13 @@ export function buildReportView(results: RunResults, opts: ViewOptions): ReportV
     };
   }
 
-  const exit = counts.FAIL > 0 || counts.ERROR > 0;
   const client = m.implementation === 'client';
-  const overall: VerdictBadge = exit ? { label: 'NOT CONFORMANT', cls: 'v-fail' } : counts.WARN ? { label: 'CONFORMANT WITH WARNINGS', cls: 'v-warn' } : total - counts.SKIP > 0 ? { label: 'CONFORMANT', cls: 'v-pass' } : { label: 'NOT TESTED', cls: 'v-skip' };
-  const overallExplanation = counts.FAIL
-    ? `${plural(counts.FAIL, 'case')} failed a MUST-level requirement${counts.ERROR ? ` and ${counts.ERROR} could not be completed` : ''}: exit status 1`
-    : counts.ERROR
-      ? `${plural(counts.ERROR, 'case')} could not be completed: exit status 1`
-      : `no case failed or errored: exit status 0`;
+  // The run's verdict (src/harness/verdict.ts), from its cases: the same rule the run applied, and results
+  // written before it was recorded get one too.
+  const rv = runVerdict(results.cases);
+  const VERDICT_CLASS: Record<string, string> = { CONFORMANT: 'v-pass', 'NOT CONFORMANT': 'v-fail', INCOMPLETE: 'v-error' };
+  const overall: VerdictBadge = rv.verdict === 'CONFORMANT' && counts.WARN ? { label: 'CONFORMANT WITH WARNINGS', cls: 'v-warn' } : { label: rv.verdict, cls: VERDICT_CLASS[rv.verdict] ?? 'v-none' };
+  const overallExplanation = `${rv.explanation}: exit status ${rv.exitCode}${(results.diagnoses ?? []).map((d) => `. Note: ${d}`).join('')}`;
 
   return {
     title: `DOMSEC conformance report: ${m.gateway}`,

@@ -37,6 +37,11 @@ export interface SubmitResult {
   attempts: number;
   /** A short transcript summary for evidence. */
   transcript: string[];
+  /**
+   * Set when the endpoint has credentials: whether SMTP AUTH happened. nodemailer skips AUTH silently when
+   * the server's EHLO does not offer it, so a caller that needs AUTH must look here (issue 13).
+   */
+  authenticated?: boolean;
 }
 
 export interface SubmitOptions {
@@ -55,9 +60,13 @@ const MAX_TRANSCRIPT_LINES = 40;
  * A bunyan-style logger for nodemailer that keeps its info-level lines (connection, STARTTLS upgrade,
  * authentication, envelope) as the case's transcript: evidence of how the message was submitted.
  */
-function transcriptLogger(lines: string[]): Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', (...args: unknown[]) => void> {
+function transcriptLogger(lines: string[], onAuthenticated: () => void = () => undefined): Record<'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', (...args: unknown[]) => void> {
   const keep = (...args: unknown[]): void => {
-    if (typeof args[0] === 'object' && args[0] !== null) args.shift();
+    if (typeof args[0] === 'object' && args[0] !== null) {
+      // nodemailer's SMTPConnection logs { action: 'authenticated' } once the server accepted AUTH.
+      if ((args[0] as { action?: unknown }).action === 'authenticated') onAuthenticated();
+      args.shift();
+    }
     if (lines.length < MAX_TRANSCRIPT_LINES) lines.push(format(...(args as [string, ...unknown[]])).slice(0, 300));
   };
   const ignore = (): void => undefined;
@@ -84,8 +93,11 @@ export async function submit(opts: SubmitOptions): Promise<SubmitResult> {
   const ca = endpoint.tlsCa ?? (endpoint.tlsCaFile ? readPemFile(endpoint.tlsCaFile, 'TLS trust anchor') : undefined);
   const maxRetries = opts.maxRetries ?? MAX_TRANSIENT_RETRIES;
   let attempts = 0;
+  let authenticated = false;
+  const authState = (): { authenticated?: boolean } => (endpoint.auth ? { authenticated } : {});
   for (;;) {
     attempts++;
+    authenticated = false;
     const transport = nodemailer.createTransport({
       host: endpoint.host,
       port: endpoint.port,
@@ -93,7 +105,7 @@ export async function submit(opts: SubmitOptions): Promise<SubmitResult> {
       requireTLS: !!endpoint.requireTls,
       ...(endpoint.auth ? { auth: endpoint.auth } : {}),
       tls: { rejectUnauthorized: !endpoint.allowUntrustedTls, ...(ca ? { ca } : {}), ...(endpoint.tlsServername ? { servername: endpoint.tlsServername } : {}) },
-      logger: transcriptLogger(transcript) as never,
+      logger: transcriptLogger(transcript, () => (authenticated = true)) as never,
       connectionTimeout: opts.timeouts?.connectMs ?? CONNECT_TIMEOUT_MS,
       greetingTimeout: opts.timeouts?.greetingMs ?? GREETING_TIMEOUT_MS,
       socketTimeout: opts.timeouts?.socketMs ?? SOCKET_TIMEOUT_MS,
@@ -105,7 +117,8 @@ export async function submit(opts: SubmitOptions): Promise<SubmitResult> {
       const info = await transport.sendMail({ envelope: { from: opts.mailFrom, to: opts.rcptTo }, raw: opts.raw });
       transcript.push(`MAIL FROM:<${opts.mailFrom}> RCPT TO:${opts.rcptTo.map((r) => `<${r}>`).join(',')} DATA ${opts.raw.length} bytes`, `-> ${info.response}`);
       const m = /^(\d{3})/.exec(info.response ?? '');
-      return { accepted: true, response: info.response ?? '', ...(m ? { code: Number(m[1]) } : {}), attempts, transcript };
+      if (endpoint.auth && !authenticated) transcript.push('SMTP AUTH was not done: the server did not offer AUTH in its EHLO reply');
+      return { accepted: true, response: info.response ?? '', ...(m ? { code: Number(m[1]) } : {}), attempts, transcript, ...authState() };
     } catch (e) {
       const err = e as NodeJS.ErrnoException & { responseCode?: number; response?: string; command?: string };
       const c = classify(err);
@@ -116,7 +129,7 @@ export async function submit(opts: SubmitOptions): Promise<SubmitResult> {
         await new Promise((r) => setTimeout(r, delay));
         continue;
       }
-      return { accepted: false, response: err.response ?? err.message, ...(c.code ? { code: c.code } : {}), failure: c.failure, attempts, transcript };
+      return { accepted: false, response: err.response ?? err.message, ...(c.code ? { code: c.code } : {}), failure: c.failure, attempts, transcript, ...authState() };
     } finally {
       transport.close();
     }

@@ -28,7 +28,7 @@ afterAll(async () => {
 
 function profile(port: number): Profile {
   return {
-    name: 'fake', domain: 'example.org', roles: ['domain-signer'], pki: join(dir, 'pki'), policy: { encryptOutbound: false },
+    name: 'fake', domain: 'example.org', roles: ['domain-signer'], pki: join(dir, 'pki'), policy: { encryptOutbound: false }, originatorAuthentication: { method: 'signature-only' },
     submission: { outbound: { host: '127.0.0.1', port } }, capture: { port: sink.port }, timeouts: { caseMs: 1500, runMs: 60_000 },
   };
 }
@@ -50,7 +50,7 @@ const EXPECTED: Array<[Misbehaviour, 'ERROR' | 'FAIL', RegExp]> = [
 
 describe('misbehaving gateways are recorded, never hang the run', () => {
   it('connection refused: ERROR with the transport failure', async () => {
-    const r = await runSuite({ profile: profile(1), cases: CASE, suiteVersion: 'test', sink });
+    const r = await runSuite({ profile: profile(1), cases: CASE, suiteVersion: 'test', sink, skipPreflight: true });
     expect(r.cases[0]!.verdict).toBe('ERROR');
     expect(r.cases[0]!.reason).toMatch(/connection-refused/);
     expect(r.exitCode).toBe(1);
@@ -61,7 +61,7 @@ describe('misbehaving gateways are recorded, never hang the run', () => {
       const gw = await startFakeGateway(kind, { host: '127.0.0.1', port: sink.port });
       try {
         const t0 = Date.now();
-        const r = await runSuite({ profile: { ...profile(gw.port) }, cases: CASE, suiteVersion: 'test', sink });
+        const r = await runSuite({ profile: { ...profile(gw.port) }, cases: CASE, suiteVersion: 'test', sink, skipPreflight: true });
         const c = r.cases[0]!;
         expect(c.verdict, c.reason).toBe(verdict);
         expect(c.reason).toMatch(reason);

@@ -28,6 +28,17 @@ describe('gateway profile (suites/profile.schema.json)', () => {
     expect(() => validateProfile({ ...raw, capture: { port: 1, tls: { key: 'k.pem' } } })).toThrowError(/capture\/tls/);
   });
 
+  it('a declared role without the endpoint it needs is a profile error, not a run of SKIPs (issue 13)', () => {
+    const good = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { submission: { outbound: { auth?: unknown } } } & Record<string, unknown>;
+    expect(() => validateProfile({ ...good, submission: { outbound: good.submission.outbound } }, 'p.json')).toThrowError(/^p\.json: declares the roles inbound-dca, inbound-verifier but has no submission\.inbound endpoint$/);
+    const { auth: _a, ...noAuth } = good.submission.outbound;
+    void _a;
+    expect(() => validateProfile({ ...good, submission: { ...good.submission, outbound: noAuth } })).toThrowError(/originatorAuthentication is smtp-auth \(the default\) for the domain-signer role, but submission.outbound has no auth credentials/);
+    // A gateway that trusts its submission network, or only originator signatures, needs no credentials (N17).
+    expect(validateProfile({ ...good, submission: { ...good.submission, outbound: noAuth }, originatorAuthentication: { method: 'trusted-address', trustedAddresses: ['127.0.0.1/32'] } }).originatorAuthentication?.method).toBe('trusted-address');
+    expect(() => validateProfile({ ...good, originatorAuthentication: { method: 'kerberos' } })).toThrowError(/originatorAuthentication\/method/);
+  });
+
   it('a bad profile is one clear line naming the field', () => {
     const good = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
     expect(() => validateProfile({ ...good, roles: ['mail-server'] })).toThrowError(/\/roles\/0/);

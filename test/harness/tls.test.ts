@@ -4,6 +4,8 @@
  * requires TLS of a gateway that does not offer it ends every case it starts in ERROR naming TLS, rather
  * than submitting in plain text.
  */
+import { PreflightFailed } from '../../src/harness/preflight.js';
+import type { Profile } from '../../src/harness/profile.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,12 +35,13 @@ describe('every suite over STARTTLS', () => {
     for (const c of plain.cases.filter((x) => x.evidence.smtp)) expect(c.evidence.smtp!.transcript.join('\n'), c.id).not.toMatch(/STARTTLS/);
   }, 120_000);
 
-  it('a profile that requires TLS of a gateway without it: every started case ERRORs naming TLS', async () => {
+  it('a profile that requires TLS of a gateway without it: the preflight names TLS on each endpoint; past it, every started case ERRORs naming TLS', async () => {
     const cases = allCases().filter((c) => c.role === 'inbound-dca' || c.id === 'domsec::signer::originator-signed');
-    const r = await runAgainstReferenceGateway({
-      pkiDir: join(dir, 'pki'), encryptOutbound: false, cases, suiteVersion: 'test',
-      profile: (p) => ({ ...p, submission: { outbound: { ...p.submission.outbound!, requireTls: true }, inbound: { ...p.submission.inbound!, requireTls: true } } }),
-    });
+    const requireTls = (p: Profile): Profile => ({ ...p, submission: { outbound: { ...p.submission.outbound!, requireTls: true }, inbound: { ...p.submission.inbound!, requireTls: true } } });
+    const pre = await runAgainstReferenceGateway({ pkiDir: join(dir, 'pki'), encryptOutbound: false, cases, suiteVersion: 'test', profile: requireTls }).then(() => undefined, (e: unknown) => e);
+    expect(pre).toBeInstanceOf(PreflightFailed);
+    expect((pre as PreflightFailed).problems).toEqual([expect.stringMatching(/^submission\.outbound 127\.0\.0\.1:\d+: TLS failed/), expect.stringMatching(/^submission\.inbound 127\.0\.0\.1:\d+: TLS failed/)]);
+    const r = await runAgainstReferenceGateway({ pkiDir: join(dir, 'pki'), encryptOutbound: false, cases, suiteVersion: 'test', skipPreflight: true, profile: requireTls });
     expect(r.cases.length).toBe(cases.length);
     for (const c of r.cases) {
       expect(c.verdict, c.id).toBe('ERROR');

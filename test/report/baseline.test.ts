@@ -29,7 +29,7 @@ const ids = (items: Array<{ id: string }>) => items.map((i) => i.id);
 describe('checkAgainstBaseline', () => {
   // The scripted gateway's failures (SAMPLE_SCRIPT), plus the cases where an envelopedData lies lower and
   // Section 5 requires re-encryption, which its default domain signing does not do (Example 7 and two orderings).
-  const FAILING = ['domsec::section5::example-2', 'domsec::section5::example-7', 'domsec::section5::ordering-lower-envelope-forces-encryption', 'domsec::section5::ordering-ml-lower-envelope-forces-encryption', 'domsec::verifier::case-d-decrypt-then-verify', 'domsec::verifier::ber-case-d', 'domsec::verifier::naming-lookalike-domain', 'domsec::verifier::expired-certificate', 'domsec::verifier::tampered-content'];
+  const FAILING = ['domsec::section5::example-2', 'domsec::section5::example-7', 'domsec::section5::ordering-lower-envelope-forces-encryption', 'domsec::section5::ordering-ml-lower-envelope-forces-encryption', 'domsec::verifier::case-d-decrypt-then-verify', 'domsec::verifier::ber-case-d', 'domsec::verifier::naming-lookalike-domain', 'domsec::verifier::signature-type-wrong-value'];
 
   it('accepting the run as it is: no deviation, exit 0', () => {
     const r = sample();
@@ -47,7 +47,7 @@ describe('checkAgainstBaseline', () => {
     expect(ids(check.deviations).sort()).toEqual([...FAILING, 'domsec::section5::example-3'].sort());
     expect(check.exitCode).toBe(1);
     // WARN and SKIP are reported, never fail the run.
-    expect(ids(check.changed)).toContain('domsec::verifier::signature-type-missing');
+    expect(ids(check.changed)).toContain('domsec::verifier::tampered-content');
     expect(ids(check.changed)).toContain('domsec::inbound-dca::case-b');
   });
 
@@ -60,13 +60,27 @@ describe('checkAgainstBaseline', () => {
     expect(check.exitCode).toBe(1);
   });
 
+  it('a PASS that is no longer observed deviates: NOT TESTED, or SKIPPED for a missing prerequisite; an undeclared role only changes', () => {
+    const r = withVerdicts({ 'domsec::signer::originator-signed': 'NOT TESTED', 'domsec::signer::refuse-invalid-signature': 'SKIP', 'domsec::signer::refuse-unauthenticated': 'SKIP' });
+    r.cases.find((c) => c.id === 'domsec::signer::refuse-invalid-signature')!.skipKind = 'prerequisite';
+    r.cases.find((c) => c.id === 'domsec::signer::refuse-unauthenticated')!.skipKind = 'role';
+    const accepted = Object.fromEntries(sample().cases.filter((c) => c.verdict !== 'PASS').map((c) => [c.id, c.verdict]));
+    const check = checkAgainstBaseline(r, baseline(accepted));
+    expect(check.deviations).toEqual([
+      { id: 'domsec::signer::originator-signed', expected: 'PASS', found: 'NOT TESTED', listed: false },
+      { id: 'domsec::signer::refuse-invalid-signature', expected: 'PASS', found: 'SKIP', listed: false },
+    ]);
+    expect(ids(check.changed)).toEqual(['domsec::signer::refuse-unauthenticated']);
+    expect(check.exitCode).toBe(1);
+  });
+
   it('better than the baseline is listed to tighten it, and does not fail', () => {
     const r = withVerdicts({ 'domsec::section5::example-2': 'PASS', 'domsec::section5::example-7': 'WARN' });
-    const check = checkAgainstBaseline(r, baseline({ 'domsec::section5::example-2': { verdict: 'FAIL', why: 'ticket 12' }, 'domsec::section5::example-7': 'FAIL', 'domsec::verifier::signature-type-missing': 'FAIL', 'domsec::gone': 'FAIL' }));
+    const check = checkAgainstBaseline(r, baseline({ 'domsec::section5::example-2': { verdict: 'FAIL', why: 'ticket 12' }, 'domsec::section5::example-7': 'FAIL', 'domsec::verifier::tampered-content': 'FAIL', 'domsec::gone': 'FAIL' }));
     expect(check.improved).toEqual([
       { id: 'domsec::section5::example-2', expected: 'FAIL', found: 'PASS', listed: true, why: 'ticket 12' },
       { id: 'domsec::section5::example-7', expected: 'FAIL', found: 'WARN', listed: true },
-      { id: 'domsec::verifier::signature-type-missing', expected: 'FAIL', found: 'WARN', listed: true },
+      { id: 'domsec::verifier::tampered-content', expected: 'FAIL', found: 'WARN', listed: true },
     ]);
     expect(check.notRun).toEqual(['domsec::gone']);
   });

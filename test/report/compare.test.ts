@@ -25,7 +25,7 @@ function pair(): { older: RunResults; newer: RunResults } {
   set('domsec::signer::originator-signed', 'FAIL', 'nothing was relayed'); // PASS -> FAIL
   set('domsec::verifier::domain-signed', 'ERROR'); // PASS -> ERROR
   set('domsec::section5::example-2', 'PASS'); // FAIL -> PASS
-  set('domsec::verifier::signature-type-missing', 'PASS'); // WARN -> PASS
+  set('domsec::verifier::tampered-content', 'PASS'); // WARN -> PASS
   set('domsec::section5::example-3', 'FAIL'); // ERROR -> FAIL: still failing, another way
   set('domsec::verifier::ascendant-domain', 'WARN'); // PASS -> WARN
   newer.cases = newer.cases.filter((c) => c.id !== 'domsec::verifier::one-bad-signer');
@@ -45,7 +45,7 @@ describe('compareResults', () => {
     expect(c.newlyFailing[0]!.reason).toBe('nothing was relayed');
     expect(c.newlyPassing.map((x) => [x.id, x.before])).toEqual([
       ['domsec::section5::example-2', 'FAIL'],
-      ['domsec::verifier::signature-type-missing', 'WARN'],
+      ['domsec::verifier::tampered-content', 'WARN'],
     ]);
     expect(c.changed.map((x) => [x.id, x.before, x.after])).toEqual([
       ['domsec::section5::example-3', 'ERROR', 'FAIL'],

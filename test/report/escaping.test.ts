@@ -155,7 +155,7 @@ describe('terminal output carries no control sequences', () => {
     expect(text).not.toMatch(esc);
     const b = checkAgainstBaseline(h, parseBaseline({ format: 'domsec-expected/1', cases: { [`x${PAYLOADS[8]}`]: { verdict: 'FAIL', why: PAYLOADS[8] } } }, `f${PAYLOADS[8]}`));
     expect(formatBaselineCheck(b)).not.toMatch(esc);
-    const state = { done: 1, total: 2, counts: { PASS: 1, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 } };
+    const state = { done: 1, total: 2, counts: { PASS: 1, FAIL: 0, WARN: 0, 'NOT TESTED': 0, SKIP: 0, ERROR: 0 } };
     expect(progressBar(state, `id${PAYLOADS[8]}`, 120)).not.toMatch(esc);
     expect(progressLine(state, 'FAIL', `id${PAYLOADS[8]}`, `why${PAYLOADS[8]}`)).not.toMatch(esc);
   });

@@ -37,7 +37,7 @@ export function hostilize<T>(value: T): T {
 }
 
 /** Fields the schema restricts to fixed values or formats (enumerations, date-times), wherever they occur. */
-const ENUMERATED = new Set(['verdict', 'role', 'strength', 'policy', 'implementation', 'startedAt', 'finishedAt', 'failure', 'kind', 'origin', 'type']);
+const ENUMERATED = new Set(['verdict', 'role', 'strength', 'policy', 'implementation', 'startedAt', 'finishedAt', 'failure', 'kind', 'origin', 'type', 'outcome', 'skipKind']);
 
 /** Hostile text in the free-text fields only: results that still validate against the schema. */
 export function hostilizeText(r: RunResults): RunResults {

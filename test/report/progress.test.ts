@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { countsText, progressBar, progressLine } from '../../src/report/text.js';
 
-const counts = { PASS: 10, FAIL: 2, WARN: 1, SKIP: 3, ERROR: 1 };
+const counts = { PASS: 10, FAIL: 2, WARN: 1, 'NOT TESTED': 0, SKIP: 3, ERROR: 1 };
 
 describe('progress', () => {
   it('the bar shows done/total and running counts, and never wraps', () => {
@@ -13,7 +13,7 @@ describe('progress', () => {
       expect(l.length, String(columns)).toBeLessThanOrEqual(columns - 1);
       expect(l.startsWith('[#'), String(columns)).toBe(true);
     }
-    expect(progressBar({ done: 0, total: 46, counts: { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 } }, 'starting', 100)).toMatch(/^\[\.{25}\] {2}0\/46 0 pass/);
+    expect(progressBar({ done: 0, total: 46, counts: { PASS: 0, FAIL: 0, WARN: 0, 'NOT TESTED': 0, SKIP: 0, ERROR: 0 } }, 'starting', 100)).toMatch(/^\[\.{25}\] {2}0\/46 0 pass/);
   });
 
   it('CI lines: one per case, the reason unless it passed', () => {

@@ -73,7 +73,7 @@ describe('rendering', () => {
     for (const [v, n] of Object.entries(r.counts)) expect(html).toContain(`data-count="${v}">${n}</span>`);
     expect(html).toContain(`data-count="TOTAL">${r.cases.length}</span>`);
     for (const req of catalogue.requirements) expect(html).toContain(`id="req-${req.id}"`);
-    r.cases.forEach((c, i) => expect(html).toContain(`<article class="case ${({ PASS: 'v-pass', FAIL: 'v-fail', WARN: 'v-warn', ERROR: 'v-error', SKIP: 'v-skip' } as const)[c.verdict]}" id="case-${i + 1}" data-verdict="${c.verdict}">`));
+    r.cases.forEach((c, i) => expect(html).toContain(`<article class="case ${({ PASS: 'v-pass', FAIL: 'v-fail', WARN: 'v-warn', ERROR: 'v-error', 'NOT TESTED': 'v-none', SKIP: 'v-skip' } as const)[c.verdict]}" id="case-${i + 1}" data-verdict="${c.verdict}">`));
     expect((html.match(/<svg class="layers"/g) ?? []).length).toBeGreaterThan(r.cases.length);
     expect(html).toContain('<blockquote>Implementations MAY choose to supplement this convention');
     expect(html).toContain('Untestable over SMTP: A locally defined convention is private to the two domains');

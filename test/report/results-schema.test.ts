@@ -60,7 +60,7 @@ describe('the results schema', () => {
       mutate(d);
       return () => validateResults(d, 'r.json');
     };
-    expect(bad((d) => ((d.cases[0] as { verdict: string }).verdict = 'OK'))).toThrow(/r\.json: \/cases\/0\/verdict must be equal to one of the allowed values \(PASS, FAIL, WARN, SKIP, ERROR\)/);
+    expect(bad((d) => ((d.cases[0] as { verdict: string }).verdict = 'OK'))).toThrow(/r\.json: \/cases\/0\/verdict must be equal to one of the allowed values \(PASS, FAIL, WARN, NOT TESTED, SKIP, ERROR\)/);
     expect(bad((d) => delete (d.cases[1] as Partial<typeof d.cases[1]>).evidence)).toThrow(/\/cases\/1 must have required property 'evidence'/);
     expect(bad((d) => ((d.meta as { extra?: number }).extra = 1))).toThrow(/\/meta must NOT have additional properties \(extra\)/);
     expect(bad((d) => (d.meta.startedAt = 'yesterday'))).toThrow(/\/meta\/startedAt must match format "date-time"/);

@@ -94,7 +94,7 @@ describe('suites/section5-orderings.ts', () => {
     section5OrderingCases.forEach((c, k) => {
       const o = ORDERINGS[k]!;
       expect([c.suite, c.role, c.direction, c.strength, c.policy], c.id).toEqual(['section5', 'domain-signer', 'outbound', 'MUST', undefined]);
-      expect(!!c.authenticate, c.id).toBe(o.originatorAuthenticated);
+      expect(c.authenticate === 'external', c.id).toBe(o.originatorAuthenticated);
     });
   });
 

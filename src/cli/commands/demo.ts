@@ -4,7 +4,7 @@ import { parse } from '../command.js';
 import { writeOutput } from '../io.js';
 import { runAgainstReferenceGateway } from '../../harness/against-reference.js';
 import { summaryLine, writeResults } from '../../harness/results.js';
-import type { CaseVerdict } from '../../harness/model.js';
+import { emptyCounts, type CaseVerdict } from '../../harness/model.js';
 import { renderReport } from '../../report/html.js';
 import { progressBar, progressLine } from '../../report/text.js';
 import { allCases } from '../../../suites/index.js';
@@ -23,7 +23,8 @@ loopback ports with a capture sink as its next hop, runs every conformance suite
 (STARTTLS on every leg with throwaway self-signed certificates, SMTP AUTH only over TLS), and writes DIR/results.json, DIR/junit.xml and DIR/report.html (default DIR: reports/out).
 --policy chooses the gateway's local policy (default encrypt: every role is exercised).
 
-Exit status: 0 when no case FAILED or ERRORED; 1 otherwise; 2 when the harness could not run.
+Exit status (as domsec run): 0 CONFORMANT; 1 a case FAILED or ERRORED; 2 the harness could not run;
+4 INCOMPLETE (a case NOT TESTED or skipped for a missing prerequisite, none failed).
 `,
   async run(argv) {
     const { values } = parse(argv, { out: { type: 'string' }, policy: { type: 'string' }, progress: { type: 'string' } }, 'demo');
@@ -33,7 +34,7 @@ Exit status: 0 when no case FAILED or ERRORED; 1 otherwise; 2 when the harness c
     const out = values.out ?? 'reports/out';
     const cases = allCases();
     const bar = values.progress ? values.progress === 'bar' : !!process.stdout.isTTY && !process.env.CI;
-    const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
+    const counts: Record<CaseVerdict, number> = emptyCounts();
     process.stdout.write(`domsec demo: starting the reference gateway (example.org, policy ${policy}) and running ${cases.length} cases over SMTP on loopback, STARTTLS on every leg\n`);
     const results = await runAgainstReferenceGateway({
       pkiDir: PINNED_PKI,

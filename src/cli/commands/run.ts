@@ -5,7 +5,7 @@ import { writeOutput } from '../io.js';
 import { loadProfile } from '../../harness/profile.js';
 import { runSuite } from '../../harness/run.js';
 import { summaryLine, writeResults } from '../../harness/results.js';
-import type { CaseResult, CaseVerdict } from '../../harness/model.js';
+import { emptyCounts, type CaseResult, type CaseVerdict } from '../../harness/model.js';
 import { allCases, allClientCases, CLIENT_SUITES, SUITES } from '../../../suites/index.js';
 import { loadAdapter } from '../../adapter/config.js';
 import { runClientSuite } from '../../adapter/run.js';
@@ -13,7 +13,9 @@ import { DomsecError } from '../../errors.js';
 import { suiteVersion } from '../version.js';
 import { checkAgainstBaseline, readBaseline } from '../../report/baseline.js';
 import { renderReport } from '../../report/html.js';
-import { formatBaselineCheck, progressBar, progressLine } from '../../report/text.js';
+import { formatBaselineCheck, printable, progressBar, progressLine } from '../../report/text.js';
+import { PreflightFailed } from '../../harness/preflight.js';
+import { EXIT } from '../exit-codes.js';
 
 export const run: Command = {
   name: 'run',
@@ -39,10 +41,20 @@ per role) and DIR/report.html (one self-contained file) (default DIR: reports/ou
 --progress      bar: one line redrawn in place with counts (default on a terminal); lines: one line per
                 case (default when CI is set or the output is not a terminal).
 
-Exit status: 0 no case FAILED or ERRORED (WARN and SKIP allowed), or with --expect no deviation from the
-baseline; 1 a case FAILED (a MUST-level requirement) or ERRORED (the gateway's transport failed, or the
-client's command could not be started, timed out or crashed), or with --expect a deviation; 2 the harness
-could not run (bad profile, adapter or baseline, unreadable PKI, port in use).
+Before the first case (gateway runs), a preflight connects to each endpoint the declared roles use, reads
+the banner and EHLO, checks STARTTLS and AUTH against the profile (and logs in), and checks that the
+capture port answers; each problem is one line on stderr, and the run does not start.
+
+Verdict (docs/grading.md): CONFORMANT, every case of every declared role ran and none failed (WARN allowed);
+NOT CONFORMANT, a case FAILED a MUST-level requirement; INCOMPLETE, none failed but a case ERRORED, was
+NOT TESTED (what it tests cannot be observed in this run) or was SKIPPED for a missing prerequisite.
+
+Exit status: 0 CONFORMANT, or with --expect no deviation from the baseline; 1 a case FAILED or ERRORED
+(the gateway's transport failed, SMTP AUTH did not happen, the run bound cut it off, or the client's
+command could not be started, timed out or crashed), or with --expect a deviation (a FAIL or ERROR the
+baseline does not accept, or a PASS that became SKIP or NOT TESTED); 2 the harness could not run (bad
+profile, adapter or baseline, a declared role without its endpoint, unreadable PKI, port in use, a
+preflight problem); 4 INCOMPLETE without a FAIL or ERROR.
 `,
   async run(argv) {
     const { values } = parse(argv, { profile: { type: 'string' }, adapter: { type: 'string' }, suite: { type: 'string', multiple: true }, out: { type: 'string' }, expect: { type: 'string' }, progress: { type: 'string' } }, 'run');
@@ -58,7 +70,7 @@ could not run (bad profile, adapter or baseline, unreadable PKI, port in use).
     const baseline = values.expect ? readBaseline(values.expect) : undefined;
     const total = adapter ? allClientCases(values.suite).length : allCases(values.suite).length;
     const bar = values.progress ? values.progress === 'bar' : !!process.stdout.isTTY && !process.env.CI;
-    const counts: Record<CaseVerdict, number> = { PASS: 0, FAIL: 0, WARN: 0, SKIP: 0, ERROR: 0 };
+    const counts: Record<CaseVerdict, number> = emptyCounts();
     const columns = () => process.stdout.columns || 100;
     if (bar) process.stdout.write(progressBar({ done: 0, total, counts }, 'starting', columns()));
     else process.stdout.write(`running ${total} case(s) against ${profile?.name ?? adapter!.name}\n`);
@@ -68,9 +80,18 @@ could not run (bad profile, adapter or baseline, unreadable PKI, port in use).
       if (bar) process.stdout.write(`\r${progressBar(state, r.id, columns())}\x1b[K`);
       else process.stdout.write(`${progressLine(state, r.verdict, r.id, r.reason)}\n`);
     };
-    const results = adapter
-      ? await runClientSuite({ adapter, cases: allClientCases(values.suite), suiteVersion: suiteVersion(), onResult })
-      : await runSuite({ profile: profile!, cases: allCases(values.suite), suiteVersion: suiteVersion(), onResult });
+    let results;
+    try {
+      results = adapter
+        ? await runClientSuite({ adapter, cases: allClientCases(values.suite), suiteVersion: suiteVersion(), onResult })
+        : await runSuite({ profile: profile!, cases: allCases(values.suite), suiteVersion: suiteVersion(), onResult });
+    } catch (e) {
+      if (!(e instanceof PreflightFailed)) throw e;
+      if (bar) process.stdout.write('\n');
+      // One line per problem (issue 13), then the usual exit status for a run that could not start.
+      for (const p of e.problems) process.stderr.write(`domsec run: PREFLIGHT: ${printable(p)}\n`);
+      return EXIT.INPUT;
+    }
     if (bar) process.stdout.write('\n');
     const out = values.out ?? 'reports/out';
     const files = writeResults(out, results);
