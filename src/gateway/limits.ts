@@ -72,6 +72,13 @@ export const RELAY_GREETING_TIMEOUT_MS = 5_000;
 export const RELAY_SOCKET_TIMEOUT_MS = 20_000;
 
 /**
+ * Total time of one relay (all attempts): the socket timeout above is idle time, so a next hop that trickles
+ * its replies could otherwise hold the client's DATA reply for ever. 100 MiB on loopback takes seconds; past
+ * this the client gets 451 (try again later) and the gateway stops waiting.
+ */
+export const RELAY_TOTAL_MAX_MS = 90_000;
+
+/**
  * Retries when the next hop answers 4xx, while the client waits for the DATA reply: one retry (200 ms) keeps
  * the client's wait short; past that the gateway answers 451 and the sender retries (RFC 5321 4.5.4.1).
  */
@@ -85,3 +92,9 @@ export const MAX_REPLY_TEXT = 480;
  * one process share the workers (tests start dozens); older ones are rebuilt on demand.
  */
 export const MAX_RUNTIMES_PER_WORKER = 32;
+
+/**
+ * How long idle workers outlive the last gateway of a process (unref'd: they never keep it alive), so that
+ * a gateway started right after another (tests; the harness's run per policy) finds them started.
+ */
+export const POOL_LINGER_MS = 10_000;

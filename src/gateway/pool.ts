@@ -11,10 +11,11 @@
  * config; src/gateway/worker.ts): a worker takes seconds to start (tsx, pkijs, the PKI), and the tests
  * start dozens of gateways. Each gateway holds a MessagePool lease; when it closes, its queued and running
  * messages are answered (transient) and any worker running one of them is stopped; when the last lease of a
- * pool closes, its workers stop.
+ * pool closes, its idle workers linger a few seconds (not holding the process open), then stop.
  */
 import { Worker } from 'node:worker_threads';
 import type { GatewayConfig } from './config.js';
+import { MESSAGE_PROCESSING_MAX_MS, POOL_LINGER_MS } from './limits.js';
 import { transferable, type WorkerAnswer, type WorkerData, type WorkerHello, type WorkerJob } from './worker.js';
 
 export type PoolAnswer = WorkerAnswer | { id: number; ok: false; kind: 'timeout'; message: string };
@@ -56,7 +57,8 @@ const shutting = (p: Pending): PoolAnswer => ({ id: p.job.id, ok: false, kind: '
 class SharedPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Pending[] = [];
-  readonly leases = new Set<MessagePool>();
+  private readonly leases = new Set<MessagePool>();
+  private linger: NodeJS.Timeout | undefined;
 
   constructor(private readonly key: string, private readonly entry: URL, private readonly size: number) {}
 
@@ -65,7 +67,11 @@ class SharedPool {
     this.pump();
   }
 
-  /** A lease closes: answer its messages, stop the workers running them; the last lease stops every worker. */
+  /**
+   * A lease closes: answer its messages and stop the workers running them. Idle workers are kept for
+   * POOL_LINGER_MS without holding the process open (unref), so that the next gateway of the process (the
+   * tests, the harness's two policy runs) does not pay their start again; then they stop.
+   */
   async release(lease: MessagePool): Promise<void> {
     this.leases.delete(lease);
     for (let i = this.queue.length - 1; i >= 0; i--) {
@@ -74,10 +80,7 @@ class SharedPool {
       this.queue.splice(i, 1);
       p.resolve(shutting(p));
     }
-    const stopping: Slot[] = [];
-    for (const s of this.slots) {
-      if (this.leases.size === 0 || s.busy?.lease === lease) stopping.push(s);
-    }
+    const stopping = [...this.slots].filter((s) => s.busy?.lease === lease || (this.leases.size === 0 && (s.busy || !s.ready)));
     for (const s of stopping) {
       const busy = s.busy;
       this.drop(s);
@@ -85,19 +88,32 @@ class SharedPool {
     }
     if (this.leases.size === 0) {
       for (const p of this.queue.splice(0)) p.resolve(shutting(p));
-      POOLS.delete(this.key);
+      for (const s of this.slots) s.worker.unref();
+      this.linger = setTimeout(() => {
+        POOLS.delete(this.key);
+        for (const s of [...this.slots]) this.drop(s);
+      }, POOL_LINGER_MS);
+      this.linger.unref();
     }
     await Promise.all(stopping.map((s) => s.worker.terminate().catch(() => undefined)));
     if (this.leases.size > 0) this.pump();
   }
 
+  /** A gateway takes a lease: lingering workers serve again and hold the process open again. */
+  acquire(lease: MessagePool): void {
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    this.leases.add(lease);
+    for (const s of this.slots) s.worker.ref();
+  }
+
   private pump(): void {
+    // One worker started per waiting message, up to the size (a burst of messages starts them all at once).
+    const available = [...this.slots].filter((s) => !s.ready || !s.busy).length;
+    for (let n = this.queue.length - available; n > 0 && this.slots.size < this.size; n--) this.spawn();
     while (this.queue.length) {
       const idle = [...this.slots].find((s) => s.ready && !s.busy);
-      if (!idle) {
-        if (this.slots.size < this.size) this.spawn();
-        return;
-      }
+      if (!idle) return;
       this.dispatch(idle, this.queue.shift()!);
     }
   }
@@ -108,6 +124,8 @@ class SharedPool {
       // Past the bound: the worker is stopped with whatever it was doing; the message gets an answer now.
       this.drop(slot);
       p.resolve({ id: p.job.id, ok: false, kind: 'timeout', message: `DOMSEC processing took longer than ${p.messageMs} ms` });
+      // A replacement starts now rather than when the next message comes (a start takes seconds).
+      if (this.leases.size > 0 && this.slots.size < this.size) this.spawn();
       this.pump();
     }, p.messageMs);
     slot.worker.postMessage(p.job, [p.job.raw.buffer as ArrayBuffer]);
@@ -166,7 +184,7 @@ export class MessagePool {
     const key = `${entry.href}|${opts.size}`;
     let shared = POOLS.get(key);
     if (!shared) POOLS.set(key, (shared = new SharedPool(key, entry, opts.size)));
-    shared.leases.add(this);
+    shared.acquire(this);
     this.shared = shared;
     this.configKey = JSON.stringify(config);
   }
@@ -176,8 +194,23 @@ export class MessagePool {
     const id = nextId++;
     if (this.closed) return Promise.resolve({ id, ok: false, kind: 'internal', message: 'the gateway is shutting down' });
     return new Promise((resolve) => {
-      this.shared.submit({ lease: this, messageMs: this.opts.messageMs, job: { ...job, id, configKey: this.configKey, config: this.config, raw: transferable(job.raw) }, resolve });
+      // Building a runtime is the gateway's start-up, not a message's cost: warm-up jobs get the default bound.
+      const messageMs = job.warmOnly ? Math.max(this.opts.messageMs, MESSAGE_PROCESSING_MAX_MS) : this.opts.messageMs;
+      this.shared.submit({ lease: this, messageMs, job: { ...job, id, configKey: this.configKey, config: this.config, raw: transferable(job.raw) }, resolve });
     });
+  }
+
+  /**
+   * Start the workers (up to the pool's size) and have them build this gateway's runtime, so that the first
+   * messages do not wait seconds for a worker to start (a client's DATA reply timeout is 15 s in the suite).
+   * Resolves when done or when it failed (a failure shows again, as an answer, on the first message).
+   */
+  async warm(): Promise<void> {
+    await Promise.all(
+      Array.from({ length: this.opts.size }, () =>
+        this.run({ direction: 'inbound', raw: new Uint8Array(0), envelope: { mailFrom: '', rcptTo: [], authenticated: false }, trace: [], warmOnly: true }),
+      ),
+    );
   }
 
   /** Answer this gateway's queued and running messages (transient) and stop the workers running them. */

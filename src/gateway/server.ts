@@ -29,7 +29,7 @@ import { MessagePool } from './pool.js';
 import { REPLIES, replyError, replyForError, replyText, type ReplyName } from './replies.js';
 import {
   CLOSE_TIMEOUT_MS, COMMAND_MAX_MS, DATA_MAX_MS, GATEWAY_MAX_MESSAGE_BYTES, MAX_CLIENTS, MAX_CLIENTS_PER_ADDRESS, MAX_RECIPIENTS, MESSAGE_PROCESSING_MAX_MS,
-  MESSAGE_WORKERS, RELAY_CONNECT_TIMEOUT_MS, RELAY_GREETING_TIMEOUT_MS, RELAY_MAX_RETRIES, RELAY_SOCKET_TIMEOUT_MS, SESSION_MAX_MS, SOCKET_TIMEOUT_MS,
+  MESSAGE_WORKERS, RELAY_CONNECT_TIMEOUT_MS, RELAY_GREETING_TIMEOUT_MS, RELAY_MAX_RETRIES, RELAY_SOCKET_TIMEOUT_MS, RELAY_TOTAL_MAX_MS, SESSION_MAX_MS, SOCKET_TIMEOUT_MS,
 } from './limits.js';
 
 export interface RunningGateway {
@@ -76,6 +76,7 @@ export interface GatewayLimits {
   maxClientsPerAddress: number;
   messageMs: number;
   workers: number;
+  relayMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
@@ -86,6 +87,7 @@ export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
   maxClientsPerAddress: MAX_CLIENTS_PER_ADDRESS,
   messageMs: MESSAGE_PROCESSING_MAX_MS,
   workers: MESSAGE_WORKERS,
+  relayMs: RELAY_TOTAL_MAX_MS,
 };
 
 type Reply = { ok: true; text: string } | { ok: false; name: ReplyName; detail?: string };
@@ -104,13 +106,22 @@ function receivedField(session: SMTPServerSession, rt: GatewayRuntime, direction
   return ['Received', `from ${helo} ([${session.remoteAddress}]) by ${rt.authservId} (domsec-suite reference gateway, ${direction}) with ${proto} id ${session.id.replace(/[^A-Za-z0-9]/g, '')}; ${date}`];
 }
 
-async function relay(nextHop: GatewayConfig['nextHop'], mailFrom: string, rcptTo: string[], raw: Buffer): Promise<Reply> {
-  const r = await submit({
-    endpoint: { host: nextHop.host, port: nextHop.port, ...(nextHop.requireTls ? { requireTls: true } : {}), ...(nextHop.tlsCaFile ? { tlsCaFile: nextHop.tlsCaFile } : {}) },
-    mailFrom, rcptTo, raw,
-    maxRetries: RELAY_MAX_RETRIES,
-    timeouts: { connectMs: RELAY_CONNECT_TIMEOUT_MS, greetingMs: RELAY_GREETING_TIMEOUT_MS, socketMs: RELAY_SOCKET_TIMEOUT_MS },
+async function relay(nextHop: GatewayConfig['nextHop'], mailFrom: string, rcptTo: string[], raw: Buffer, totalMs: number): Promise<Reply> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), totalMs);
+    timer.unref();
   });
+  const r = await Promise.race([
+    submit({
+      endpoint: { host: nextHop.host, port: nextHop.port, ...(nextHop.requireTls ? { requireTls: true } : {}), ...(nextHop.tlsCaFile ? { tlsCaFile: nextHop.tlsCaFile } : {}) },
+      mailFrom, rcptTo, raw,
+      maxRetries: RELAY_MAX_RETRIES,
+      timeouts: { connectMs: RELAY_CONNECT_TIMEOUT_MS, greetingMs: RELAY_GREETING_TIMEOUT_MS, socketMs: RELAY_SOCKET_TIMEOUT_MS },
+    }),
+    late,
+  ]).finally(() => clearTimeout(timer));
+  if (r === 'late') return { ok: false, name: 'relayTransient', detail: `the next hop did not finish within ${totalMs} ms (RELAY_TOTAL_MAX_MS)` };
   if (r.accepted) return { ok: true, text: replyText('relayed', `next hop ${nextHop.host}:${nextHop.port} answered ${r.response}`) };
   if (r.failure === 'rejected') return { ok: false, name: 'relayRejected', detail: r.response };
   return { ok: false, name: 'relayTransient', detail: `${r.failure ?? 'failure'}: ${r.response}` };
@@ -169,7 +180,7 @@ async function handleMessage(direction: Direction, raw: Buffer, session: SMTPSer
     return event({ ok: false, name: 'internal', detail: a.message }, 'error');
   }
   const extra: Partial<GatewayEvent> = { detail: a.detail, ...(a.result !== undefined ? { result: a.result } : {}) };
-  const reply = await relay(nextHop, mailFrom, rcptTo, Buffer.from(a.message.buffer, a.message.byteOffset, a.message.byteLength));
+  const reply = await relay(nextHop, mailFrom, rcptTo, Buffer.from(a.message.buffer, a.message.byteOffset, a.message.byteLength), cx.limits.relayMs);
   return event(reply, reply.ok ? 'relayed' : 'relay-failed', extra);
 }
 
@@ -285,6 +296,8 @@ export async function startGateway(config: GatewayConfig, hooks: GatewayHooks = 
     return server;
   });
   const [outboundServer, inboundServer] = servers as [SMTPServer, SMTPServer];
+  // Workers started and this gateway's runtime built in them before the first client comes.
+  await pool.warm();
   let outboundPort: number;
   let inboundPort: number;
   try {

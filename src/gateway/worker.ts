@@ -26,6 +26,8 @@ export interface WorkerJob {
   envelope: OutboundEnvelope;
   /** Trace fields this hop adds (Received). */
   trace: Array<[string, string]>;
+  /** Only build (and keep) the runtime for this config: the gateway warms its workers up at start. */
+  warmOnly?: true;
 }
 
 export type WorkerAnswer =
@@ -80,6 +82,7 @@ export async function serveGatewayWorker(run: (job: WorkerJob, rt: GatewayRuntim
     }
     rt.then(
       (r) => {
+        if (job.warmOnly) return port.postMessage({ id: job.id, ok: true, message: new Uint8Array(0), detail: 'warm' } satisfies WorkerAnswer);
         const answer = run(job, r);
         port.postMessage(answer, answer.ok ? [answer.message.buffer as ArrayBuffer] : []);
       },

@@ -59,7 +59,7 @@ describe('domsec gateway', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const ports = await new Promise<{ outbound: number; inbound: number }>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no ports printed: ${out}`)), 30_000);
+        const t = setTimeout(() => reject(new Error(`no ports printed: ${out}`)), 90_000);
         child.stdout.on('data', () => {
           const o = /^outbound 127\.0\.0\.1:(\d+)$/m.exec(out);
           const i = /^inbound 127\.0\.0\.1:(\d+)$/m.exec(out);
@@ -81,7 +81,7 @@ describe('domsec gateway', () => {
     }
     expect(await exited).toBe(0);
     expect(out).toMatch(/SIGTERM, listeners closed/);
-  });
+  }, 150_000);
 
   it('SIGTERM ends the process within a bound while a CPU-bomb message is processed and a client trickles DATA', async () => {
     const file = join(fx.pkiDir, '..', 'gateway-bomb.json');
@@ -93,7 +93,7 @@ describe('domsec gateway', () => {
     let trickle: NodeJS.Timeout | undefined;
     try {
       const inbound = await new Promise<number>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no ports printed: ${out}`)), 30_000);
+        const t = setTimeout(() => reject(new Error(`no ports printed: ${out}`)), 90_000);
         child.stdout.on('data', () => {
           const i = /^inbound 127\.0\.0\.1:(\d+)$/m.exec(out);
           if (i) {
@@ -123,6 +123,6 @@ describe('domsec gateway', () => {
     expect(code).toBe(0);
     expect(at - sent).toBeLessThan(8_000); // CLOSE_TIMEOUT_MS (2 s) for open sessions, plus process exit
     expect(out).toMatch(/SIGTERM, listeners closed/);
-  });
+  }, 150_000);
 });
 
