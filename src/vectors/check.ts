@@ -41,7 +41,8 @@ export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[
   const keys = t.keys.map((k) => keyPair(pki, k));
   const e = t.expected as Record<string, unknown>;
   if (t.kind === 'verify') {
-    const r = verifyMessage(input, { trustAnchors: anchors, validationTime, keys, ...(t.verify?.namingRole ? { namingRole: t.verify.namingRole } : {}) });
+    const extraCertificates = (t.verify?.extraCertificates ?? []).map((n) => pki.entries[n]!.certDer);
+    const r = verifyMessage(input, { trustAnchors: anchors, validationTime, keys, extraCertificates, ...(t.verify?.namingRole ? { namingRole: t.verify.namingRole } : {}) });
     if (r.verdict !== e.verdict) problems.push(`verdict ${r.verdict}, expected ${String(e.verdict)}`);
     if (!sameSet(r.reasons, e.reasons as string[])) problems.push(`reasons [${r.reasons.join(', ')}], expected [${(e.reasons as string[]).join(', ')}]`);
     if (r.shape !== e.shape) problems.push(`shape ${r.shape}, expected ${String(e.shape)}`);

@@ -68,6 +68,12 @@ export const FLAGS = {
   RsaSha2Signer: { bugType: 'FUNCTIONALITY', description: 'RSA PKCS#1 v1.5 with SHA-384 or SHA-512 (RFC 5754).' },
   SubjectKeyIdentifierSid: { bugType: 'FUNCTIONALITY', description: 'The SignerInfo names its certificate by subjectKeyIdentifier (RFC 5652 5.3, version 3).' },
   ParallelSignatureBroken: { bugType: 'AUTH_BYPASS', description: 'One signer, several SignerInfos under different algorithms, one broken: failing is the strict reading; RFC 5752 lets a verifier accept the signer on the one that validates (acceptable).' },
+  MultipartSigned: { bugType: 'FUNCTIONALITY', description: 'A signature layer as multipart/signed (detached, RFC 1847, RFC 8551 3.5).' },
+  CmsNesting: { bugType: 'FUNCTIONALITY', description: 'Plain CMS nesting: a SignedData carried directly as eContent or plaintext with content type id-signedData, no MIME between (RFC 5652 5.2).' },
+  MixedRecipientInfos: { bugType: 'FUNCTIONALITY', description: 'One envelope with both KeyTransRecipientInfo and KeyAgreeRecipientInfo.' },
+  ShorterAesKey: { bugType: 'FUNCTIONALITY', description: 'AES-128 or AES-192 content encryption (RFC 3565, RFC 5084).' },
+  IntermediateCa: { bugType: 'FUNCTIONALITY', description: 'The signer certificate chains to the trust anchor through an intermediate CA.' },
+  CertificatesOmitted: { bugType: 'FUNCTIONALITY', description: 'The SignedData omits certificates the verifier must get elsewhere (verify.extraCertificates).' },
   OneBadSigner: { bugType: 'AUTH_BYPASS', description: 'Several SignerInfos of which one does not validate.' },
 } as const satisfies Record<string, FlagDefinition>;
 

@@ -19,13 +19,14 @@ import { encryptionVectors } from './cases/encryption.js';
 import { section5Vectors } from './cases/section5.js';
 import { receivingVectors } from './cases/receiving.js';
 import { signerVectors } from './cases/signers.js';
+import { structureVectors } from './cases/structure.js';
 import { packagePath } from '../paths.js';
 
 export const VECTOR_SEED = 'domsec-suite golden vectors, seed 1';
 export const SPEC = 'draft-melnikov-smime-msa-to-mda-02';
 export const MANIFEST_FORMAT = 'domsec-vectors/1';
 
-export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors];
+export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors, ...structureVectors];
 
 export interface ManifestTest {
   tcId: number;

@@ -45,6 +45,8 @@ export interface SignParams {
 
 export interface VerifyParams {
   namingRole?: 'msa' | 'mta' | 'any';
+  /** PKI entries whose certificates the verifier has without the message carrying them (intermediates, omitted signers). */
+  extraCertificates?: string[];
 }
 
 export interface Built {

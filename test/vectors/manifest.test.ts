@@ -53,7 +53,7 @@ describe('vectors/manifest.json', () => {
     for (const t of manifest.tests) {
       for (const f of t.flags) expect(manifest.notes[f], `${t.id}: flag ${f}`).toBeDefined();
       for (const r of t.requirements) expect(reqIds.has(r), `${t.id}: requirement ${r}`).toBe(true);
-      for (const k of [...t.keys, ...t.trustAnchors, ...(t.sign ? [...t.sign.signers, ...t.sign.encryptFor] : [])]) expect(entries.has(k), `${t.id}: key ${k}`).toBe(true);
+      for (const k of [...t.keys, ...t.trustAnchors, ...(t.verify?.extraCertificates ?? []), ...(t.sign ? [...t.sign.signers, ...t.sign.encryptFor] : [])]) expect(entries.has(k), `${t.id}: key ${k}`).toBe(true);
       for (const r of (t.expected.reasons as string[] | undefined) ?? []) expect(r in REASONS, `${t.id}: reason ${r}`).toBe(true);
     }
   });
