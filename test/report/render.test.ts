@@ -124,8 +124,14 @@ describe('domsec report RESULTS.json --html OUT', () => {
       const bad = await domsec(['report', join(dir, 'other.json'), '--html', join(dir, 'x.html')]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/^domsec report: BAD_ARGUMENT: .*other\.json: not domsec-results\/1 results \(format "other\/1"\)\n$/);
+      // An existing output is refused without --force, before any work; the results file itself never.
+      const again = await domsec(['report', SAMPLE_FILE, '--html', join(dir, 'r.html')]);
+      expect([again.code, again.stderr]).toEqual([2, expect.stringMatching(/^domsec report: OUTPUT_EXISTS: --html .*r\.html exists; give --force/)]);
+      expect((await domsec(['report', SAMPLE_FILE, '--html', join(dir, 'r.html'), '--force'])).code).toBe(0);
+      const self = await domsec(['report', join(dir, 'expected.json'), '--write-expect', join(dir, 'expected.json'), '--force']);
+      expect([self.code, self.stderr]).toEqual([2, expect.stringMatching(/OUTPUT_IS_INPUT/)]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 });

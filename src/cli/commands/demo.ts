@@ -53,7 +53,8 @@ Exit status (as domsec run): 0 CONFORMANT; 1 a case FAILED or ERRORED; 2 the har
     if (bar) process.stdout.write('\n');
     const files = writeResults(out, results);
     const html = join(out, 'report.html');
-    writeOutput(html, renderReport(results));
+    // The run's folder holds its three files: each run replaces them (as writeResults does results.json and junit.xml).
+    writeOutput(html, renderReport(results), { force: true, option: '--out' });
     process.stdout.write(`${summaryLine(results)}\nresults: ${files.json}\njunit: ${files.junit}\nreport: ${html}\n`);
     return results.exitCode;
   },

@@ -97,7 +97,8 @@ preflight problem); 4 INCOMPLETE without a FAIL or ERROR.
     const files = writeResults(out, results);
     const check = baseline ? checkAgainstBaseline(results, baseline) : undefined;
     const html = join(out, 'report.html');
-    writeOutput(html, renderReport(results, check ? { baseline: check } : {}));
+    // The run's folder holds its three files: each run replaces them (as writeResults does results.json and junit.xml).
+    writeOutput(html, renderReport(results, check ? { baseline: check } : {}), { force: true, option: '--out' });
     process.stdout.write(`${summaryLine(results)}\n`);
     if (check) process.stdout.write(formatBaselineCheck(check));
     process.stdout.write(`results: ${files.json}\njunit: ${files.junit}\nreport: ${html}\n`);
