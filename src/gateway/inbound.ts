@@ -66,7 +66,7 @@ function decryptedMessage(root: Layer & { inner: Layer }): Buffer {
   // MIME-Version goes with the message header (RFC 2045 4); once: the decrypted entity may carry its own
   // (issue 12: decrypted output had it twice).
   const hasOwn = !!root.inner.entity && root.inner.entity.headers.some((h) => h.name.toLowerCase() === 'mime-version');
-  const mimeVersion = root.inner.entity && !hasOwn ? [Buffer.from('MIME-Version: 1.0\r\n')] : [];
+  const mimeVersion = root.inner.entity && !hasOwn ? [Buffer.from(`MIME-Version: 1.0${root.inner.entity.eol}`)] : [];
   return Buffer.concat([...outer.map((h) => (h.raw[h.raw.length - 1] === 0x0a ? h.raw : Buffer.concat([h.raw, Buffer.from('\r\n')]))), ...mimeVersion, root.inner.raw]);
 }
 

@@ -9,9 +9,10 @@
  */
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
 import { DomsecError } from '../errors.js';
+import { readBounded } from '../bounded-read.js';
+import { MAX_CREDENTIAL_FILE_BYTES } from '../limits.js';
 
 /** PEM key and certificate of a TLS server (what node:tls and smtp-server take). */
 export interface TlsCredentials {
@@ -54,9 +55,12 @@ type CryptoKeyPair = { privateKey: unknown; publicKey: unknown };
 export function readPemFile(path: string, what: string): string {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Bounded while reading (issue 12, item 9): a PEM path pointing at /dev/zero must not fill memory.
+    text = readBounded(path, MAX_CREDENTIAL_FILE_BYTES, what, 'MAX_CREDENTIAL_FILE_BYTES').bytes.toString('utf8');
   } catch (e) {
-    throw new DomsecError('FILE_UNREADABLE', `${what}: ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof DomsecError && e.code === 'LIMIT_EXCEEDED') throw e;
+    const cause = (e as { cause?: NodeJS.ErrnoException }).cause ?? (e as NodeJS.ErrnoException);
+    throw new DomsecError('FILE_UNREADABLE', `${what}: ${path}: ${cause.code ?? (e as Error).message}`);
   }
   if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text)) throw new DomsecError('BAD_ARGUMENT', `${what}: ${path} is not PEM`);
   return text;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { CaptureSink } from '../../src/smtp/sink.js';
 import { submit } from '../../src/smtp/submit.js';
-import { selfSignedTlsCredentials, type TlsCredentials } from '../../src/smtp/tls.js';
+import { readPemFile, selfSignedTlsCredentials, type TlsCredentials } from '../../src/smtp/tls.js';
 
 const RAW = Buffer.from('From: alice@example.org\r\nTo: bob@example.test\r\nSubject: tls\r\n\r\nhello\r\n');
 
@@ -93,5 +93,12 @@ describe('submission with STARTTLS', () => {
 
   it('an unreadable trust-anchor file is one clear line', async () => {
     await expect(submit({ endpoint: { host: '127.0.0.1', port: tlsSink.port, requireTls: true, tlsCaFile: '/nonexistent/ca.pem' }, mailFrom: 'a@example.org', rcptTo: ['x@example.test'], raw: RAW })).rejects.toThrow(/TLS trust anchor: \/nonexistent\/ca\.pem: ENOENT/);
+  });
+});
+
+describe('readPemFile', () => {
+  it('stops reading at the credential-file limit: /dev/zero is one LIMIT_EXCEEDED line, not gigabytes', () => {
+    expect(() => readPemFile('/dev/zero', 'gateway config: tls.key')).toThrow(/larger than 16 MiB \(MAX_CREDENTIAL_FILE_BYTES\)/);
+    expect(() => readPemFile('/nonexistent/x.pem', 'gateway config: tls.key')).toThrow(/^gateway config: tls\.key: \/nonexistent\/x\.pem: ENOENT$/);
   });
 });
