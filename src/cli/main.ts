@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'report', summary: 'render a run as one HTML file, compare two runs, or write an accepted baseline', load: async () => (await import('./commands/report.js')).report },
   { name: 'gateway', summary: 'run the reference DOMSEC gateway (or a faulty variant) as an SMTP relay (loopback by default)', load: async () => (await import('./commands/gateway.js')).gateway },
   { name: 'demo', summary: 'the main job: start the reference gateway on loopback, run every suite against it, write the report', load: async () => (await import('./commands/demo.js')).demo },
+  { name: 'matrix', summary: 'grade the S/MIME engines of adapters/ (openssl, gpgsm, NSS, Bouncy Castle) on the client cases and the receiving vectors', load: async () => (await import('./commands/matrix.js')).matrix },
 ];
 
 export function usage(): string {
