@@ -56,6 +56,14 @@ export function snapshotMarkdown(m: Matrix): string {
   return lines.join('\n');
 }
 
+/** Before a run: a FILE that exists must have the markers (found out now, not after the run). */
+export function checkSnapshotTarget(path: string): void {
+  if (!existsSync(path)) return;
+  const old = readFileSync(path, 'utf8');
+  const a = old.indexOf(SNAPSHOT_BEGIN);
+  if (a < 0 || old.indexOf(SNAPSHOT_END) < a) throw new DomsecError('OUTPUT_EXISTS', `${path} exists without the matrix markers (${SNAPSHOT_BEGIN.slice(0, 28)}... and ${SNAPSHOT_END}): not overwritten`);
+}
+
 /** Write the snapshot into FILE between the markers (a new file gets a title and the markers). */
 export function writeSnapshot(path: string, m: Matrix): void {
   const block = snapshotMarkdown(m);

@@ -10,7 +10,7 @@ import { suiteVersion } from '../version.js';
 import { shippedImplementations } from '../../matrix/implementation.js';
 import { runMatrix } from '../../matrix/run.js';
 import { renderIndex } from '../../matrix/index-page.js';
-import { writeSnapshot } from '../../matrix/snapshot.js';
+import { checkSnapshotTarget, writeSnapshot } from '../../matrix/snapshot.js';
 
 /** The receiving requirements the inbound-verifier suite grades a vector on (suites/inbound.ts), for the reader role. */
 function receivingRequirements(vectorId: string): string[] | undefined {
@@ -42,8 +42,9 @@ Exit status: 0 the matrix was written (whatever the implementations' verdicts: t
 does not judge the run); 2 bad arguments or a bad implementation file; 3 internal error.
 `,
   async run(argv) {
-    const { values } = parse(argv, { implementations: { type: 'string' }, out: { type: 'string' }, snapshot: { type: 'string' } }, 'matrix');
+    const { values, positionals } = parse(argv, { implementations: { type: 'string' }, out: { type: 'string' }, snapshot: { type: 'string' } }, 'matrix');
     if (values.help) return (process.stdout.write(this.help), 0);
+    if (positionals.length) throw new DomsecError('BAD_ARGUMENT', `matrix: unexpected argument "${positionals[0]}" (see domsec matrix --help)`);
     const all = shippedImplementations();
     let chosen = all;
     if (values.implementations !== undefined) {
@@ -52,6 +53,7 @@ does not judge the run); 2 bad arguments or a bad implementation file; 3 interna
       if (!ids.length || unknown.length) throw new DomsecError('BAD_ARGUMENT', `matrix: unknown implementation(s) ${unknown.join(', ') || '(none given)'} (known: ${all.map((i) => i.id).join(', ')})`);
       chosen = all.filter((i) => ids.includes(i.id));
     }
+    if (values.snapshot) checkSnapshotTarget(values.snapshot);
     const out = values.out ?? 'reports/matrix';
     const { matrix: m } = await runMatrix({ implementations: chosen, clientCases: allClientCases(), readerCases: readerCases(undefined, receivingRequirements), suiteVersion: suiteVersion(), out, onProgress: (line) => process.stdout.write(`${line}\n`) });
     const index = join(out, 'index.html');
