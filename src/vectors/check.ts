@@ -11,7 +11,8 @@ import { loadTestPki, type TestPki } from '../pki/index.js';
 import { loadPrivateKey } from '../x509/keys.js';
 import { verifyMessage } from '../domsec/verify.js';
 import { applyDomainSignature } from '../domsec/apply.js';
-import { layerChain, parseMessage, shapeOf } from '../message/layers.js';
+import { contentInfoDer, layerChain, parseMessage, shapeOf } from '../message/layers.js';
+import { createHash } from 'node:crypto';
 import { isDomsecError } from '../errors.js';
 import type { Manifest, ManifestTest } from './generate.js';
 
@@ -88,7 +89,12 @@ export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[
       const expected = (e.outputShape as Record<string, string>)[policy];
       if (r.shape !== expected) problems.push(`reference output ${policy}: shape ${r.shape}, expected ${expected}`);
       if (r.verdict !== 'pass') problems.push(`reference output ${policy}: verdict ${r.verdict} [${r.reasons.join(', ')}]`);
-      if (layerChain(parseMessage(out)).length === 0) problems.push(`reference output ${policy}: empty`);
+      const outLayers = layerChain(parseMessage(out, { keys: receiver }));
+      if (outLayers.length === 0) problems.push(`reference output ${policy}: empty`);
+      const digests = new Set(outLayers.flatMap((l) => (l.kind === 'signedData' || l.kind === 'envelopedData' || l.kind === 'authEnvelopedData' ? [createHash('sha256').update(contentInfoDer(l)).digest('hex')] : [])));
+      for (const k of (e.keptLayers as Array<{ name: string; sha256: string }> | undefined) ?? []) {
+        if (!digests.has(k.sha256)) problems.push(`reference output ${policy}: kept layer ${k.name} (sha256 ${k.sha256.slice(0, 12)}...) not found byte-identical`);
+      }
     }
   }
   return problems;

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_PKI_NOW, generateTestPki, loadTestPki, pkiKeys, pkiManifest, type TestPki } from '../pki/index.js';
 import { SeededRng } from '../crypto/rng.js';
 import { applyDomainSignature } from '../domsec/apply.js';
@@ -20,13 +20,14 @@ import { section5Vectors } from './cases/section5.js';
 import { receivingVectors } from './cases/receiving.js';
 import { signerVectors } from './cases/signers.js';
 import { structureVectors } from './cases/structure.js';
+import { moreVectors } from './cases/more.js';
 import { packagePath } from '../paths.js';
 
 export const VECTOR_SEED = 'domsec-suite golden vectors, seed 1';
 export const SPEC = 'draft-melnikov-smime-msa-to-mda-02';
 export const MANIFEST_FORMAT = 'domsec-vectors/1';
 
-export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors, ...structureVectors];
+export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors, ...structureVectors, ...moreVectors];
 
 export interface ManifestTest {
   tcId: number;
@@ -131,7 +132,13 @@ export async function buildVectors(pki: TestPki): Promise<{ manifest: Manifest; 
       t.expected = { ...decl.expectVerify, authenticationResults: `smime=${decl.expectVerify!.verdict}` };
     } else {
       t.sign = decl.sign!;
-      t.expected = { ...decl.expectSign };
+      const { keptLayers, ...expectSign } = decl.expectSign!;
+      t.expected = { ...expectSign };
+      if (keptLayers?.length) {
+        // Draft Section 5: these inner layers go out unchanged. Their CMS objects (DER as built, MIME headers
+        // aside) must appear in every output with exactly these SHA-256 digests.
+        t.expected.keptLayers = keptLayers.map((name) => ({ name, sha256: createHash('sha256').update(decodeBody(parseEntity(built.kept![name]!))).digest('hex') }));
+      }
       if (decl.expectSign?.outputShape) {
         const key = (n: string) => ({ certDer: pki.entries[n]!.certDer, key: loadPrivateKey(pki.entries[n]!.keyPem) });
         const outputs = { noEncrypt: `${base}.out-noencrypt.eml`, encrypt: `${base}.out-encrypt.eml` };

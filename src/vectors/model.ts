@@ -29,6 +29,8 @@ export interface SignExpectation {
   /** Output layer shapes under each local policy, or the refusal under draft 3.2. */
   outputShape?: { noEncrypt: string; encrypt: string };
   error?: DomsecErrorCode;
+  /** Names of the input layers the rules keep byte for byte (Section 5); the generator adds their digests. */
+  keptLayers?: string[];
 }
 
 export interface DecryptExpectation {
@@ -54,6 +56,8 @@ export interface Built {
   message: Buffer;
   /** Decrypt vectors: the plaintext entity the decrypting party must recover. */
   plaintext?: Buffer;
+  /** Sign vectors: the entities of the layers named by expectSign.keptLayers. */
+  kept?: Record<string, Buffer>;
 }
 
 export interface VectorDecl {

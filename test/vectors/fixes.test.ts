@@ -61,3 +61,15 @@ describe('fixed golden vectors', () => {
     for (const t of manifest.tests.filter((x) => x.result !== 'acceptable')) expect(t.expected.acceptable, t.id).toBeUndefined();
   });
 });
+
+describe('kept layers of sign vectors (Section 5)', () => {
+  it('every Section 5 example names its kept layers with digests, and a wrong digest is caught', async () => {
+    const { checkVector } = await import('../../src/vectors/check.js');
+    const examples = manifest.tests.filter((t) => /^domsec::section5::example-\d$/.test(t.id));
+    expect(examples).toHaveLength(7);
+    for (const t of examples) expect((t.expected.keptLayers as unknown[]).length, t.id).toBeGreaterThan(0);
+    const t = structuredClone(examples[0]!);
+    (t.expected.keptLayers as Array<{ sha256: string }>)[0]!.sha256 = '0'.repeat(64);
+    expect(checkVector(t, VECTORS, pki).join('\n')).toMatch(/kept layer S1 .* not found byte-identical/);
+  });
+});

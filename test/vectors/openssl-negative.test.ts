@@ -33,6 +33,7 @@ const JUDGED: Record<string, { layer: number; op: 'verify' | 'decrypt'; purpose?
   'signing::refuse-invalid-originator-signature': { layer: 0, op: 'verify', stderr: /signature failure|verification failure/ },
   'signing::refuse-invalid-signature-inside-envelope': { layer: 1, op: 'verify', stderr: /signature failure|verification failure/ },
   'signers::same-signer-one-algorithm-broken': { layer: 0, op: 'verify', stderr: /signature failure|verification failure/ },
+  'signing::refuse-example-7-no-local-dca': { layer: 2, op: 'decrypt', recip: 'example.test/dca-rsa', stderr: /Error decrypting CMS/ },
   'signing::refuse-envelope-not-for-local-dca': { layer: 0, op: 'decrypt', recip: 'example.test/dca-rsa', stderr: /Error decrypting CMS/ },
 };
 

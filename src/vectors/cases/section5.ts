@@ -33,8 +33,11 @@ const examples: VectorDecl[] = SECTION5_EXAMPLES.map((ex) =>
     .flags('Section5Example', ...(ex.layers.some((l) => l.kind === 'S' && l.ml) ? (['MlExpansionHistory'] as const) : []), ...(ex.number === 7 ? (['LowerEnvelopedData'] as const) : []))
     .keys(...KEYS)
     .signParams(SIGN)
-    .expectSign({ outputShape: ex.expected })
-    .build((ctx) => ({ message: buildExampleInput(ex, parties(ctx)).message })),
+    .expectSign({ outputShape: ex.expected, keptLayers: ex.kept })
+    .build((ctx) => {
+      const built = buildExampleInput(ex, parties(ctx));
+      return { message: built.message, kept: Object.fromEntries(ex.kept.map((name) => [name, built.entities[name]!])) };
+    }),
 );
 
 const unsigned = vector('domsec::signing::unsigned-empty-layer', 'sign')
