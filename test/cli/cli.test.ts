@@ -42,7 +42,8 @@ function expectOneLineError(r: ReturnType<typeof domsec>, code: number, pattern:
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 
-describe('domsec CLI', () => {
+// One process per CLI call, seconds apiece on a loaded machine: a hang bound, not a speed test.
+describe('domsec CLI', { timeout: 240_000 }, () => {
   it('prints usage and per-command help', () => {
     const r = domsec('--help');
     expect(r.code).toBe(0);

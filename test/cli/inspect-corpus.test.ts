@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CORPUS = fileURLToPath(new URL('../fixtures/interop/examples-cms/binary-files/', import.meta.url));
 
-describe('domsec inspect on the external CMS corpus', () => {
+// Ten processes: a hang bound for a loaded machine, not a speed test.
+describe('domsec inspect on the external CMS corpus', { timeout: 240_000 }, () => {
   it('reads all ten objects, naming layers, signers and recipients (one process per object)', () => {
     const files = readdirSync(CORPUS).filter((f) => f.endsWith('.p7m')).sort();
     expect(files).toHaveLength(10);

@@ -37,7 +37,8 @@ function expectOneLineUsageError(r: { code: number | null; stderr: string }, pat
   expect(lines[0]).toMatch(pattern);
 }
 
-describe('domsec run --adapter', () => {
+// Whole client runs, one process per command: a hang bound for a loaded machine, not a speed test.
+describe('domsec run --adapter', { timeout: 300_000 }, () => {
   it('a conforming client: exit 0, results.json, a JUnit file with the client testsuite alone, the HTML report', async () => {
     const out = join(dir, 'ok');
     const r = await domsec(['run', '--adapter', OPENSSL_CLIENT_ADAPTER, '--out', out]);

@@ -46,6 +46,10 @@ describe('generateTestPki', () => {
       ...PER_DOMAIN.map((n) => `example.test/${n}`),
       ...FIRST_DOMAIN_ONLY.map((n) => `example.test/${n}`),
       ...PER_DOMAIN.map((n) => `example.org/${n}`),
+      // Appended for the vectors (issue 14): an ascendant-domain user, and a signer below an intermediate CA.
+      `${D}/user-alice-mail`,
+      'intermediate-ca',
+      `${D}/signer-rsa-int`,
     ];
     expect(Object.keys(pki.entries).sort()).toEqual(expected.sort());
     expect(pki.trustAnchors).toEqual([pki.ca.certPem]);
@@ -90,10 +94,10 @@ describe('generateTestPki', () => {
     expect(info(`${D}/bad-nosan`).sanUris.length + info(`${D}/bad-nosan`).sanDnsNames.length).toBe(0);
   });
 
-  it('validates every certificate issued by the root at 2026-01-01, and fails the expired and untrusted ones', () => {
+  it('validates every certificate issued by the root (directly or through the intermediate CA) at 2026-01-01, and fails the expired and untrusted ones', () => {
     for (const e of Object.values(pki.entries)) {
       if (e.role === 'ca') continue;
-      const r = validatePath(info(e.name), [info('untrusted-ca')], anchors(), DEFAULT_PKI_NOW);
+      const r = validatePath(info(e.name), [info('untrusted-ca'), info('intermediate-ca')], anchors(), DEFAULT_PKI_NOW);
       const expected = e.shortName === 'bad-expired' ? 'CERT_EXPIRED' : e.shortName === 'bad-untrusted' ? 'CERT_UNTRUSTED' : 'ok';
       expect([e.name, r.ok ? 'ok' : r.reason]).toEqual([e.name, expected]);
     }
@@ -166,7 +170,7 @@ describe('generateTestPki', () => {
 
 describe('writeTestPki / loadTestPki', () => {
   it('writes <domain>/<name>.crt and .key (mode 0600), ca.crt and pki.json', async () => {
-    expect((await readdir(out)).sort()).toEqual(['ca.crt', 'ca.key', 'example.org', 'example.test', 'pki.json', 'untrusted-ca.crt', 'untrusted-ca.key']);
+    expect((await readdir(out)).sort()).toEqual(['ca.crt', 'ca.key', 'example.org', 'example.test', 'intermediate-ca.crt', 'intermediate-ca.key', 'pki.json', 'untrusted-ca.crt', 'untrusted-ca.key']);
     for (const e of Object.values(pki.entries)) {
       const base = e.domain ? join(out, e.domain, e.shortName) : join(out, e.shortName);
       expect(await readFile(`${base}.crt`, 'utf8')).toBe(e.certPem);
