@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util';
 
 /** A refusal by the tool (or input the wrapper cannot frame): exit status 1 with one line on stderr. */
 export class ToolError extends Error {
+  /** Exit status 3: the wrapper cannot present this input to its tool (not the tool's verdict). */
+  notPresentable = false;
   /** The tool was killed by this signal (it crashed): the wrapper dies of the same signal, so the suite sees a crash, not a refusal. */
   signal;
 }
@@ -38,7 +40,11 @@ export function cmsOf(raw) {
   if (raw[0] === 0x30) return raw;
   const { content, body } = splitMessage(raw);
   const type = field(content, 'content-type').toLowerCase();
-  if (!/^application\/(x-)?pkcs7-mime\b/.test(type)) throw new ToolError(`not an application/pkcs7-mime entity (Content-Type: ${type || 'none'})`);
+  if (!/^application\/(x-)?pkcs7-mime\b/.test(type)) {
+    const e = new ToolError(`this wrapper presents only application/pkcs7-mime to its tool, not ${type.split(';')[0] || 'an entity without Content-Type'}`);
+    e.notPresentable = true;
+    throw e;
+  }
   const cte = field(content, 'content-transfer-encoding').toLowerCase();
   return cte === 'base64' ? Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64') : body;
 }
@@ -108,7 +114,8 @@ const REQUIRED = { encrypt: ['in', 'out', 'recip'], decrypt: ['in', 'out', 'cert
  *   encrypt --in MSG --out OUT --recip CERT [--trust CA] [--dir D]  the entity of MSG enveloped for CERT (PEM)
  *   decrypt --in MSG --out OUT --cert CERT --key KEY [--dir D]  the decrypted entity, MSG's header fields kept
  *   verify  --in MSG --out OUT --trust CA [--time ISO] [--dir D] the content of the outer SignedData, if it verifies
- * Exit status: 0 and OUT written; 1 the tool refused (OUT not written); 2 usage.
+ * Exit status: 0 and OUT written; 1 the tool refused (OUT not written); 2 usage; 3 the wrapper cannot present
+ * this input to its tool (e.g. a multipart/signed layer): the reader role records NOT TESTED, not a refusal.
  */
 export function main(name, ops, argv = process.argv.slice(2)) {
   const [command, ...rest] = argv;
@@ -131,7 +138,7 @@ export function main(name, ops, argv = process.argv.slice(2)) {
     if (!(e instanceof ToolError)) throw e;
     process.stderr.write(`${name}: ${command}: ${e.message}\n`);
     if (e.signal) process.kill(process.pid, e.signal);
-    return 1;
+    return e.notPresentable ? 3 : 1;
   }
 }
 

@@ -89,7 +89,10 @@ export interface ReaderGradeContext {
 }
 
 /** Why the runner stopped walking the layers, when the tool did not refuse or show content. */
-export type StopReason = { kind: 'content' } | { kind: 'refused'; step: number } | { kind: 'no-key'; layer: string } | { kind: 'unreadable'; step: number; why: string } | { kind: 'too-deep' } | { kind: 'error'; step: number; why: string };
+export type StopReason =
+  /** The layer cannot be presented to the tool by this adapter or runner (not the tool's verdict): why. */
+  | { kind: 'not-presentable'; step: number; why: string }
+  | { kind: 'content' } | { kind: 'refused'; step: number } | { kind: 'no-key'; layer: string } | { kind: 'unreadable'; step: number; why: string } | { kind: 'too-deep' } | { kind: 'error'; step: number; why: string };
 
 const lastLine = (s: string): string => {
   const l = s.split(/\r?\n/).map((x) => x.trim()).filter((x) => x && !/^\[\d+ earlier bytes not kept\]$/.test(x)).pop() ?? '';
@@ -113,6 +116,7 @@ export function toolVerdict(steps: readonly ReaderStepResult[], stop: StopReason
   if (stop.kind === 'content') return `accepted every layer (${steps.map((s) => s.layer).join(', ')}) and showed the content`;
   if (stop.kind === 'no-key') return `accepted the layers before ${stop.layer}, which is encrypted for a key the vector does not give`;
   if (stop.kind === 'unreadable') return `exit status 0 for ${steps[stop.step]!.layer}, but ${stop.why}`;
+  if (stop.kind === 'not-presentable') return stop.why;
   if (stop.kind === 'too-deep') return `more than ${MAX_READER_STEPS} layers`;
   return stop.why;
 }
@@ -145,6 +149,7 @@ export function gradeReader(c: ReaderCase, steps: readonly ReaderStepResult[], s
   };
   const checks: Check[] = [];
   const did = toolVerdict(steps, stop);
+  if (stop.kind === 'not-presentable') return { verdict: 'NOT TESTED', reason: `cannot be graded: ${stop.why}; the tool gave no verdict on it${stop.step > 0 ? ` (it accepted ${steps.slice(0, stop.step).map((s) => s.layer).join(', ')})` : ''}`, checks, evidence };
   if (stop.kind === 'error') return { verdict: 'ERROR', reason: `${stop.why} (${steps[stop.step]?.layer ?? 'first layer'})`, checks, evidence };
 
   if (c.expected === 'policy' || c.expected === 'none' || c.expected === 'neutral') {

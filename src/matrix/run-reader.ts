@@ -50,11 +50,15 @@ async function readOutput(path: string): Promise<{ bytes?: Buffer; problem?: str
 }
 
 /** The label of the next layer in what the tool wrote, and which command opens it; undefined: content. */
-function nextLayer(bytes: Buffer): { kind: 'verify' | 'decrypt'; label: string } | { kind: 'content' } | { kind: 'unreadable'; why: string } {
+function nextLayer(bytes: Buffer): { kind: 'verify' | 'decrypt'; label: string } | { kind: 'content' } | { kind: 'unreadable'; why: string } | { kind: 'nested'; why: string } {
   let root;
   try {
     root = parseMessage(bytes);
   } catch (e) {
+    // Plain CMS nesting (RFC 5652 5.2): the content of the layer is itself a SignedData or EnvelopedData, not a
+    // ContentInfo and not MIME. The tool wrote it faithfully; no tool's command line takes it as input, and the
+    // runner does not re-wrap it: the next layer cannot be presented.
+    if (bytes[0] === 0x30) return { kind: 'nested', why: `the tool wrote the inner CMS object itself (plain CMS nesting, RFC 5652 5.2: no ContentInfo, no MIME), which the runner cannot hand back to a CMS command line (${(e as Error).message})` };
     return { kind: 'unreadable', why: `what it wrote does not parse: ${(e as Error).message}` };
   }
   if (root.kind === 'content') return { kind: 'content' };
@@ -104,6 +108,10 @@ export async function runReader(opts: ReaderRunOptions): Promise<CaseResult[]> {
           stop = { kind: 'content' };
           break;
         }
+        if (next.kind === 'nested') {
+          stop = { kind: 'not-presentable', step: i, why: next.why };
+          break;
+        }
         if (next.kind === 'unreadable') {
           stop = { kind: 'unreadable', step: i - 1, why: next.why };
           break;
@@ -131,6 +139,8 @@ export async function runReader(opts: ReaderRunOptions): Promise<CaseResult[]> {
         if (outcome.spawnError) stop = { kind: 'error', step: i, why: `the command could not be started: ${outcome.spawnError}` };
         else if (r.timedOut) stop = { kind: 'error', step: i, why: `the command did not finish within its time bound (${opts.commandMs} ms); its process group was killed` };
         else if (r.signal) stop = { kind: 'error', step: i, why: `the command was killed by ${r.signal} (it crashed)` };
+        // Exit status 3 from an adapter's wrapper: it cannot present this layer to its tool (adapters/README.md).
+        else if (r.exitCode === 3) stop = { kind: 'not-presentable', step: i, why: `the adapter cannot present ${layer} to the tool (exit status 3: ${r.stderrTail.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? ''})` };
         else if (r.exitCode !== 0) stop = { kind: 'refused', step: i };
         else if (written.problem) stop = { kind: 'unreadable', step: i, why: `its output was not read: ${written.problem}` };
         else if (!written.bytes || written.bytes.length === 0) stop = { kind: 'unreadable', step: i, why: 'it wrote nothing' };

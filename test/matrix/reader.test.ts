@@ -80,6 +80,11 @@ describe('gradeReader', () => {
     expect(r.reason).toMatch(/acceptable/);
     expect(bad.acceptable).toEqual([]);
   });
+  it('NOT TESTED, never FAIL, when the adapter cannot present a layer to the tool (wrapper exit 3, plain CMS nesting)', () => {
+    const r = gradeReader(good, [step(0), step(3)], { kind: 'not-presentable', step: 1, why: 'the adapter cannot present layer 2 (M) to the tool' }, vector(good), g);
+    expect(r.verdict).toBe('NOT TESTED');
+    expect(r.reason).toBe('cannot be graded: the adapter cannot present layer 2 (M) to the tool; the tool gave no verdict on it (it accepted layer 1 (S))');
+  });
   it('ERROR: the command crashed or timed out, whatever the expectation', () => {
     for (const c of [good, bad, policy]) {
       const r = gradeReader(c, [step(null, undefined, { signal: 'SIGSEGV' })], { kind: 'error', step: 0, why: 'the command was killed by SIGSEGV (it crashed)' }, vector(c), g);
