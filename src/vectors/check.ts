@@ -53,7 +53,10 @@ export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[
   } else if (t.kind === 'decrypt') {
     const root = parseMessage(input, { keys });
     if (root.kind !== 'envelopedData' && root.kind !== 'authEnvelopedData') problems.push(`outermost layer is ${root.kind}`);
-    else if (!root.inner) problems.push(`not decrypted: ${root.openError?.message ?? '?'}`);
+    else if (e.error) {
+      if (root.inner) problems.push(`opened, expected ${String(e.error)}`);
+      else if (root.openError?.code !== e.error) problems.push(`not opened with ${root.openError?.code ?? '?'}, expected ${String(e.error)}`);
+    } else if (!root.inner) problems.push(`not decrypted: ${root.openError?.message ?? '?'}`);
     else {
       const plaintext = readVectorFile(join(dir, t.files.plaintext!));
       if (!root.inner.raw.equals(plaintext)) problems.push('decrypted content differs from the plaintext file');

@@ -74,6 +74,7 @@ export const FLAGS = {
   ShorterAesKey: { bugType: 'FUNCTIONALITY', description: 'AES-128 or AES-192 content encryption (RFC 3565, RFC 5084).' },
   IntermediateCa: { bugType: 'FUNCTIONALITY', description: 'The signer certificate chains to the trust anchor through an intermediate CA.' },
   CertificatesOmitted: { bugType: 'FUNCTIONALITY', description: 'The SignedData omits certificates the verifier must get elsewhere (verify.extraCertificates).' },
+  EnvelopeMustNotOpen: { bugType: 'AUTH_BYPASS', description: 'An envelope that must not open (no RecipientInfo for the key, tampered GCM tag, mismatched algorithm, truncated ciphertext): releasing content from it takes forged or foreign data as the message.' },
   OneBadSigner: { bugType: 'AUTH_BYPASS', description: 'Several SignerInfos of which one does not validate.' },
 } as const satisfies Record<string, FlagDefinition>;
 

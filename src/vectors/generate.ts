@@ -21,13 +21,14 @@ import { receivingVectors } from './cases/receiving.js';
 import { signerVectors } from './cases/signers.js';
 import { structureVectors } from './cases/structure.js';
 import { moreVectors } from './cases/more.js';
+import { decryptNegativeVectors } from './cases/decrypt-negative.js';
 import { packagePath } from '../paths.js';
 
 export const VECTOR_SEED = 'domsec-suite golden vectors, seed 1';
 export const SPEC = 'draft-melnikov-smime-msa-to-mda-02';
 export const MANIFEST_FORMAT = 'domsec-vectors/1';
 
-export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors, ...structureVectors, ...moreVectors];
+export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors, ...structureVectors, ...moreVectors, ...decryptNegativeVectors];
 
 export interface ManifestTest {
   tcId: number;
@@ -124,8 +125,10 @@ export async function buildVectors(pki: TestPki): Promise<{ manifest: Manifest; 
       t.files.der = `${base}.der`;
     }
     if (decl.kind === 'decrypt') {
-      files.set(`${base}.plaintext.eml`, built.plaintext!);
-      t.files.plaintext = `${base}.plaintext.eml`;
+      if (built.plaintext) {
+        files.set(`${base}.plaintext.eml`, built.plaintext);
+        t.files.plaintext = `${base}.plaintext.eml`;
+      }
       t.expected = { ...decl.expectDecrypt };
     } else if (decl.kind === 'verify') {
       if (decl.verify) t.verify = decl.verify;

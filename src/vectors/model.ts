@@ -35,7 +35,9 @@ export interface SignExpectation {
 
 export interface DecryptExpectation {
   /** Shape of what the decrypting party finds inside. */
-  innerShape: string;
+  innerShape?: string;
+  /** Negative vectors: the reason the envelope does not open. */
+  error?: DomsecErrorCode;
 }
 
 export interface SignParams {

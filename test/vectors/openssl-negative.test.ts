@@ -34,6 +34,10 @@ const JUDGED: Record<string, { layer: number; op: 'verify' | 'decrypt'; purpose?
   'signing::refuse-invalid-signature-inside-envelope': { layer: 1, op: 'verify', stderr: /signature failure|verification failure/ },
   'signers::same-signer-one-algorithm-broken': { layer: 0, op: 'verify', stderr: /signature failure|verification failure/ },
   'signing::refuse-example-7-no-local-dca': { layer: 2, op: 'decrypt', recip: 'example.test/dca-rsa', stderr: /Error decrypting CMS/ },
+  'decrypt::wrong-key': { layer: 0, op: 'decrypt', recip: 'example.org/dca-rsa', stderr: /Error decrypting CMS using private key/ },
+  'decrypt::tampered-gcm-tag': { layer: 0, op: 'decrypt', recip: 'example.org/dca-rsa', stderr: /Error decrypting CMS structure/ },
+  'decrypt::wrong-content-encryption-oid': { layer: 0, op: 'decrypt', recip: 'example.org/dca-rsa', stderr: /bad decrypt/ },
+  'decrypt::truncated-encrypted-content': { layer: 0, op: 'decrypt', recip: 'example.org/dca-rsa', stderr: /bad decrypt/ },
   'signing::refuse-envelope-not-for-local-dca': { layer: 0, op: 'decrypt', recip: 'example.test/dca-rsa', stderr: /Error decrypting CMS/ },
 };
 
