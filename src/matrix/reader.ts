@@ -57,6 +57,12 @@ interface ManifestFile {
 /** The receiving requirements a vector is graded on (suites/inbound.ts verifierGrading), or undefined for the vector's own. */
 export type ReceivingRequirements = (vectorId: string) => string[] | undefined;
 
+/** domsec::receive::X -> domsec::reader::X; another area's vector keeps its area: domsec::signers::X -> domsec::reader::signers-X. */
+export function readerCaseId(vectorId: string): string {
+  const [, area, name] = /^domsec::([^:]+)::(.+)$/.exec(vectorId) ?? [undefined, 'vector', vectorId];
+  return `domsec::reader::${area === 'receive' ? name : `${area}-${name}`}`;
+}
+
 /** The reader cases: every "verify" vector of the manifest, in manifest order. */
 export function readerCases(vectorsDir = VECTORS_DIR, receiving?: ReceivingRequirements): ReaderCase[] {
   const m = JSON.parse(readFileSync(join(vectorsDir, 'manifest.json'), 'utf8')) as ManifestFile;
@@ -64,7 +70,7 @@ export function readerCases(vectorsDir = VECTORS_DIR, receiving?: ReceivingRequi
     .filter((t) => t.kind === 'verify')
     .map((t) => {
       const e = t.expected as { verdict: ReaderCase['expected']; reasons?: string[]; shape: string; acceptable?: string[] };
-      return { id: `domsec::reader::${t.id.split('::').pop()!}`, vector: t, title: t.description, requirements: receiving?.(t.id) ?? t.requirements, expected: e.verdict, acceptable: e.acceptable ?? [], reasons: e.reasons ?? [], shape: e.shape };
+      return { id: readerCaseId(t.id), vector: t, title: t.description, requirements: receiving?.(t.id) ?? t.requirements, expected: e.verdict, acceptable: e.acceptable ?? [], reasons: e.reasons ?? [], shape: e.shape };
     });
 }
 
