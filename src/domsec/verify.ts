@@ -206,7 +206,11 @@ export function verifyLayers(root: Layer, opts: VerifyOptions): VerificationRepo
   const anchors = opts.trustAnchors.map((d) => parseCertificate(d));
   const fromValues = root.entity ? getHeaders(root.entity, 'From') : [];
   const from = opts.from ?? (fromValues.length === 1 ? fromValues[0] : fromValues.length > 1 ? fromValues.join(', ') : undefined);
-  const originator = originatorDomain(from);
+  // RFC 5322 3.6: From: occurs exactly once. Several fields are never one originator, whatever they hold
+  // (an empty field or one holding only a comment must not let the other stand alone: red-team, issue 12).
+  const originator: OriginatorDomain = opts.from === undefined && fromValues.length > 1
+    ? { ok: false, reason: 'NAMING_NO_ORIGINATOR_DOMAIN', detail: `From: appears ${fromValues.length} times (RFC 5322 3.6: exactly once)` }
+    : originatorDomain(from);
   const pool = new CertificatePool();
   const extra = opts.extraCertificates ?? [];
   const ctx: MessageContext = {

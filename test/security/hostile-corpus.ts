@@ -147,6 +147,9 @@ export async function buildCorpus(pki: TestPki): Promise<Corpus> {
       ['from-two-fields', ['alice@example.test', 'ceo@bank.example']],
       ['from-two-identical-fields', ['alice@example.test', 'alice@example.test']],
       ['from-absent', null],
+      // Found by the red team: a first field that is empty, or holds only a comment, must not let the second stand alone.
+      ['from-empty-field-then-address', ['', 'alice@example.test']],
+      ['from-comment-field-then-address', ['(ceo@bank.example)', 'alice@example.test']],
     ] as Array<[string, string[] | null]>).map(([id, from]): CorpusCase => ({
       id, what: `item 3: Alice's valid signature with From: ${from === null ? '(none)' : from.map((f) => JSON.stringify(f)).join(' and ')}`,
       message: aliceSigned(withFrom(from)), keys: [], reasons: ['FROM_NOT_ONE_MAILBOX'],
