@@ -107,6 +107,9 @@ export function testPkiDirectoryEntries(pki: TestPki, opts: TestPkiDirectoryOpti
     for (const u of of.filter((e) => e.role === 'user')) {
       const address = parseCertificate(u.certDer).sanEmails[0];
       if (!address) continue;
+      // Only users of D itself live under ou=D: a user of a subdomain (the PKI's alice@mail.<D>, whose domain
+      // signer is D, N9) would collide with uid=alice of D, and its own domain has no ou entry here.
+      if (address.slice(address.lastIndexOf('@') + 1).toLowerCase() !== d.toLowerCase()) continue;
       const local = address.slice(0, address.lastIndexOf('@'));
       const dn = `uid=${escapeDnValue(local)},${ouDn(d)}`;
       const certs = userCerts === 'own' ? [u.certDer] : userCerts === 'dca' ? dcas : [u.certDer, ...dcas];
