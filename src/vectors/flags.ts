@@ -75,6 +75,9 @@ export const FLAGS = {
   IntermediateCa: { bugType: 'FUNCTIONALITY', description: 'The signer certificate chains to the trust anchor through an intermediate CA.' },
   CertificatesOmitted: { bugType: 'FUNCTIONALITY', description: 'The SignedData omits certificates the verifier must get elsewhere (verify.extraCertificates).' },
   EnvelopeMustNotOpen: { bugType: 'AUTH_BYPASS', description: 'An envelope that must not open (no RecipientInfo for the key, tampered GCM tag, mismatched algorithm, truncated ciphertext): releasing content from it takes forged or foreign data as the message.' },
+  SingleLabelDomain: { bugType: 'MASQUERADE', description: 'Signer certificate for a single-label name ("test"): never an acceptable ascendant (N9).' },
+  NamingRole: { bugType: 'FUNCTIONALITY', description: 'The SubjectAltName form the role requires (submit:// for an MSA, smtp:// for an MTA; draft 2.4): accept.' },
+  FromNotOneMailbox: { bugType: 'MASQUERADE', description: 'From: with several addresses or none: the originator domain is not one domain, so the naming check cannot pass (N9).' },
   OneBadSigner: { bugType: 'AUTH_BYPASS', description: 'Several SignerInfos of which one does not validate.' },
 } as const satisfies Record<string, FlagDefinition>;
 

@@ -22,13 +22,14 @@ import { signerVectors } from './cases/signers.js';
 import { structureVectors } from './cases/structure.js';
 import { moreVectors } from './cases/more.js';
 import { decryptNegativeVectors } from './cases/decrypt-negative.js';
+import { namingVectors } from './cases/naming.js';
 import { packagePath } from '../paths.js';
 
 export const VECTOR_SEED = 'domsec-suite golden vectors, seed 1';
 export const SPEC = 'draft-melnikov-smime-msa-to-mda-02';
 export const MANIFEST_FORMAT = 'domsec-vectors/1';
 
-export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors, ...structureVectors, ...moreVectors, ...decryptNegativeVectors];
+export const ALL_VECTORS: readonly VectorDecl[] = [...encryptionVectors, ...section5Vectors, ...receivingVectors, ...signerVectors, ...structureVectors, ...moreVectors, ...decryptNegativeVectors, ...namingVectors];
 
 export interface ManifestTest {
   tcId: number;

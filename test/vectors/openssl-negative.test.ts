@@ -59,6 +59,10 @@ const NOT_JUDGED: Record<string, string> = {
   'receive::ml-expansion-history-differs': 'mlExpansionHistory rules (RFC 2634 2.10) are not checked by OpenSSL',
   'receive::ml-expansion-history-too-long': 'mlExpansionHistory rules (RFC 2634 2.10) are not checked by OpenSSL',
   'receive::empty-layer-only': 'OpenSSL refuses any SignedData with no signers ("no signers"): it cannot tell an empty layer (smime=none, N12) from a broken one',
+  'naming::single-label-signer': 'the naming convention (draft 2.4, N9) is a DOMSEC rule',
+  'naming::msa-signer-as-mta': 'the MSA/MTA role of draft 2.4 is a DOMSEC rule',
+  'naming::several-from': 'the From: field (N9) is outside CMS: OpenSSL verifies the signatures',
+  'naming::no-from': 'the From: field (N9) is outside CMS: OpenSSL verifies the signatures',
   'signing::refuse-unauthenticated-unsigned': 'plain mail: nothing for OpenSSL to check; the refusal is about originator authentication (draft 3.2)',
   'signing::refuse-signature-not-by-originator': 'S1 is valid for OpenSSL; matching its signer to the From: address is the domain signer\'s check (draft 3.2)',
 };
