@@ -86,7 +86,8 @@ const VERIFIER_GRADING: Record<string, { requirements: RequirementId[]; acceptab
   'ml-expansion-history-differs': { requirements: ['DOMSEC-3.2-USE-DOMAIN-SIGNATURE'] },
   'ml-expansion-history-too-long': { requirements: ['DOMSEC-3.2-USE-DOMAIN-SIGNATURE'] },
   'empty-layer-only': { requirements: ['DOMSEC-3.1.1-ABSENT-MEANS-ORIGINATOR'] },
-  'one-bad-signer': { requirements: ['DOMSEC-3.2-USE-DOMAIN-SIGNATURE', 'DOMSEC-3.1.1-SAME-CONTENT'] },
+  // Another signer's SignerInfo that does not validate: the draft's receiving duty is 3.2's SHOULD (SignatureType content is the same).
+  'one-bad-signer': { requirements: ['DOMSEC-3.2-USE-DOMAIN-SIGNATURE'] },
 };
 
 export function verifierGrading(vectorId: string): (typeof VERIFIER_GRADING)[string] {

@@ -155,7 +155,7 @@ export const FAULTS: readonly FaultEntry[] = [
   {
     name: 'no-originator-info', direction: 'outbound',
     description: "Builds the envelopedData without originatorInfo, so the recipient cannot tell which DCA encrypted (N13).",
-    requirement: 'DOMSEC-5-POLICY-ENCRYPT', related: ['DOMSEC-4-DCA-CASES'],
+    requirement: 'DOMSEC-5-POLICY-ENCRYPT', related: ['DOMSEC-4-DCA-CASES', 'DOMSEC-4.1-DCA-NAMING'],
     shows: { policy: 'encrypt', inputs: 'every message it encrypts (under an encrypt policy, or Example 7)' },
     effect: 'the envelopedData it adds has no originatorInfo certificates',
   },

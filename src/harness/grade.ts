@@ -9,7 +9,8 @@
  * the run bound has cut off (issue 12 item 6: a slow grade must not hold the run past its bound).
  */
 import { getHeaders, parseEntity } from '../mime/index.js';
-import { parseMessage, shapeOf, type Layer } from '../message/layers.js';
+import * as O from '../asn1/oids.js';
+import { layerChain, parseMessage, shapeOf, type Layer } from '../message/layers.js';
 import { verifyLayers } from '../domsec/verify.js';
 import { describeLayers, expectedLayers, unparsedLayers, verifyForEvidence } from './evidence.js';
 import type { VerificationReport, VerifyOptions } from '../domsec/verify.js';
@@ -18,6 +19,7 @@ import type { SubmitResult } from '../smtp/submit.js';
 import type { CapturedMessage } from '../smtp/sink.js';
 import type { CaseDecl, CaseVerdict, Check, Evidence, MessageLayers } from './model.js';
 import { outcomeOf } from './checks/messages.js';
+import { requirement, strengthOf } from './catalogue.js';
 import { primaryRequirement, type CheckInput, type Received } from './checks/check.js';
 import { deliveryChecks } from './checks/delivery.js';
 import { refusalCheck } from './checks/refusal.js';
@@ -173,6 +175,11 @@ export function* gradeSteps(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, ca
   return { ...gradeReceived(decl, sentParsed.root, smtp, received, evidence, g), sentShape };
 }
 
+/** Section 5's search stops at something other than the original content: an envelopedData or a signedData with mlExpansionHistory. */
+function searchFindsSomething(sent: Layer): boolean {
+  return layerChain(sent).some((l) => l.kind === 'envelopedData' || l.kind === 'authEnvelopedData' || ((l.kind === 'signedData' || l.kind === 'multipartSigned') && l.sd.signerInfos.some((si) => (si.signedAttrs ?? []).some((a) => a.type === O.id_aa_mlExpandHistory))));
+}
+
 function gradeReceived(decl: CaseDecl, sentRoot: Layer | undefined, smtp: SubmitResult, received: Received[], evidence: Evidence, g: GradeContext): Graded {
   const done = (checks: Check[]): Graded => ({ ...verdictOf(checks), checks, evidence });
   if (smtp.failure && TRANSPORT_FAILURES.has(smtp.failure)) {
@@ -195,7 +202,9 @@ function gradeReceived(decl: CaseDecl, sentRoot: Layer | undefined, smtp: Submit
   evidence.foundShape = out.shape;
 
   if (e.kind === 'verdict') {
-    checks.push(...verdictChecks(e, flagRequirement, out.smime[0], g.flag.method === 'header'));
+    // The case's other MUST-level requirements of the receiving roles: not flagging a violation breaks each (issue 13: the fault is named per requirement).
+    const also = decl.requirements.filter((r) => r !== flagRequirement && r !== e.acceptableRequirement && strengthOf(r) === 'MUST' && requirement(r).roles.some((role) => role === 'inbound-verifier' || role === 'inbound-dca'));
+    checks.push(...verdictChecks(e, flagRequirement, out.smime[0], g.flag.method === 'header', also));
     if (e.decrypted) checks.push(decryptedCheck(root, out.shape));
     return done(checks);
   }
@@ -219,6 +228,9 @@ function gradeReceived(decl: CaseDecl, sentRoot: Layer | undefined, smtp: Submit
   evidence.expectedShape = expected;
   evidence.expectedLayers = expectedLayers(expected, evidence.sentLayers, g.local);
   checks.push(shapeCheck(req, expected, out.shape));
+  // Where the Section 5 search finds something (an envelopedData, an mlExpansionHistory layer), a wrong shape is
+  // also a search that was not made as 5 says: the same check names DOMSEC-5-SEARCH-OUTER.
+  if (req !== 'DOMSEC-5-SEARCH-OUTER' && decl.requirements.includes('DOMSEC-5-SEARCH-OUTER') && sentRoot && searchFindsSomething(sentRoot)) checks.push(shapeCheck('DOMSEC-5-SEARCH-OUTER', expected, out.shape));
   if (decl.requirements.includes('DOMSEC-5-ENCRYPT-IF-LOWER-ENVELOPED')) checks.push(lowerEnvelopeCheck(g.policy, root, out.shape));
   // Every envelopedData the gateway added carries originatorInfo for its DCA (Section 5, N13), under either policy.
   checks.push(...originatorInfoChecks(addedEnvelopes(root, sentRoot), g.local, 'DOMSEC-5-POLICY-ENCRYPT'));

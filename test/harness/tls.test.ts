@@ -33,7 +33,7 @@ describe('every suite over STARTTLS', () => {
     expect(submitted.length).toBeGreaterThan(40);
     for (const c of submitted) expect(c.evidence.smtp!.transcript.join('\n'), c.id).toMatch(/Connection upgraded with STARTTLS/);
     for (const c of plain.cases.filter((x) => x.evidence.smtp)) expect(c.evidence.smtp!.transcript.join('\n'), c.id).not.toMatch(/STARTTLS/);
-  }, 120_000);
+  }, 400_000);
 
   it('a profile that requires TLS of a gateway without it: the preflight names TLS on each endpoint; past it, every started case ERRORs naming TLS', async () => {
     const cases = allCases().filter((c) => c.role === 'inbound-dca' || c.id === 'domsec::signer::originator-signed');
@@ -49,5 +49,5 @@ describe('every suite over STARTTLS', () => {
       expect(c.evidence.received ?? [], c.id).toEqual([]);
     }
     expect(r.exitCode).toBe(1);
-  }, 60_000);
+  }, 180_000);
 });

@@ -10,7 +10,12 @@ import type { RequirementId } from '../requirement-ids.js';
 
 type VerdictExpectation = Extract<Expectation, { kind: 'verdict' }>;
 
-export function verdictChecks(e: VerdictExpectation, requirement: RequirementId, found: string | undefined, namedHeader: boolean): Check[] {
+/**
+ * `also`: the other MUST-level receiving requirements a violation case tests (e.g. 2.4's flag, verify and
+ * check-naming rules for a foreign domain signer): not flagging the violation breaks each of them, so the
+ * flag check is made once per requirement. Not for the verdict header's absence, which is one fault.
+ */
+export function verdictChecks(e: VerdictExpectation, requirement: RequirementId, found: string | undefined, namedHeader: boolean, also: readonly RequirementId[] = []): Check[] {
   const wantFlag = e.verdict !== 'pass';
   const flagged = found !== undefined && found !== 'pass';
   const acceptable = found !== undefined && (e.acceptable ?? []).some((v) => (v === 'pass' ? !flagged : flagged));
@@ -21,13 +26,14 @@ export function verdictChecks(e: VerdictExpectation, requirement: RequirementId,
     return [check('verdict-header', requirement, false, { expected: `smime=${e.verdict}`, found: '(none)' })];
   }
   const checks: Check[] = [check('verdict-header', requirement, true, { found })];
+  const each = wantFlag ? [requirement, ...also] : [requirement];
   if (wantFlag === flagged) {
     // Which smime value flags it (fail, policy, ...) is the project's convention (N14), not the draft's words: not graded.
-    checks.push(check('verdict', requirement, true, { expected: e.verdict, found, detail: flagged ? `flagged (smime=${found}${!namedHeader && found !== e.verdict ? `; the reference flags ${e.verdict}, N14` : ''})` : 'not flagged' }));
+    for (const r of each) checks.push(check('verdict', r, true, { expected: e.verdict, found, detail: flagged ? `flagged (smime=${found}${!namedHeader && found !== e.verdict ? `; the reference flags ${e.verdict}, N14` : ''})` : 'not flagged' }));
   } else if (acceptable) {
     checks.push(check('verdict', acceptableRequirement, 'acceptable', { expected: e.verdict, found, detail: `${flagged ? `flagged (smime=${found})` : 'not flagged (smime=pass)'}: acceptable, ${e.acceptableWhy ?? ''}` }));
   } else {
-    checks.push(check('verdict', requirement, false, { expected: e.verdict, found, detail: flagged ? `a valid message was flagged (smime=${found})` : `a violation was not flagged (smime=pass, expected ${e.verdict})` }));
+    for (const r of each) checks.push(check('verdict', r, false, { expected: e.verdict, found, detail: flagged ? `a valid message was flagged (smime=${found})` : `a violation was not flagged (smime=pass, expected ${e.verdict})` }));
   }
   return checks;
 }
