@@ -45,6 +45,10 @@ export class VectorBuilder {
     this.d.keys.push(...k);
     return this;
   }
+  compact(): this {
+    this.d.compact = true;
+    return this;
+  }
   signParams(p: SignParams): this {
     this.d.sign = p;
     return this;

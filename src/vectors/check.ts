@@ -13,12 +13,15 @@ import { verifyMessage } from '../domsec/verify.js';
 import { applyDomainSignature } from '../domsec/apply.js';
 import { contentInfoDer, layerChain, parseMessage, shapeOf } from '../message/layers.js';
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { isDomsecError } from '../errors.js';
 import type { Manifest, ManifestTest } from './generate.js';
 
 /** Vector files come from wherever --check points: read each within the message size limit (src/limits.ts). */
 function readVectorFile(path: string): Buffer {
-  return readBounded(path, MAX_MESSAGE_BYTES, 'vector file', 'MAX_MESSAGE_BYTES').bytes;
+  const bytes = readBounded(path, MAX_MESSAGE_BYTES, 'vector file', 'MAX_MESSAGE_BYTES').bytes;
+  // files.compression gzip (a multi-megabyte vector): inflate within the same limit.
+  return path.endsWith('.gz') ? gunzipSync(bytes, { maxOutputLength: MAX_MESSAGE_BYTES }) : bytes;
 }
 
 export interface VectorProblem {
@@ -33,6 +36,8 @@ function keyPair(pki: TestPki, name: string) {
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+
+export { readVectorFile };
 
 export function checkVector(t: ManifestTest, dir: string, pki: TestPki): string[] {
   const problems: string[] = [];

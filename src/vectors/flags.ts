@@ -78,6 +78,7 @@ export const FLAGS = {
   SingleLabelDomain: { bugType: 'MASQUERADE', description: 'Signer certificate for a single-label name ("test"): never an acceptable ascendant (N9).' },
   NamingRole: { bugType: 'FUNCTIONALITY', description: 'The SubjectAltName form the role requires (submit:// for an MSA, smtp:// for an MTA; draft 2.4): accept.' },
   FromNotOneMailbox: { bugType: 'MASQUERADE', description: 'From: with several addresses or none: the originator domain is not one domain, so the naming check cannot pass (N9).' },
+  LargeMessage: { bugType: 'FUNCTIONALITY', description: 'A message of several megabytes (kept gzip-compressed in the set).' },
   OneBadSigner: { bugType: 'AUTH_BYPASS', description: 'Several SignerInfos of which one does not validate.' },
 } as const satisfies Record<string, FlagDefinition>;
 

@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { DEFAULT_PKI_NOW, generateTestPki, loadTestPki, pkiKeys, pkiManifest, type TestPki } from '../pki/index.js';
 import { SeededRng } from '../crypto/rng.js';
 import { applyDomainSignature } from '../domsec/apply.js';
@@ -41,7 +42,7 @@ export interface ManifestTest {
   requirements: string[];
   flags: string[];
   result: VectorDecl['result'];
-  files: { input: string; der?: string; plaintext?: string; referenceOutputs?: { noEncrypt: string; encrypt: string } };
+  files: { input: string; compression?: 'gzip'; der?: string; plaintext?: string; referenceOutputs?: { noEncrypt: string; encrypt: string } };
   keys: string[];
   trustAnchors: string[];
   validationTime: string;
@@ -119,9 +120,14 @@ export async function buildVectors(pki: TestPki): Promise<{ manifest: Manifest; 
       requirements: decl.requirements, flags: decl.flags, result: decl.result, files: { input: `${base}.eml` }, keys: decl.keys,
       trustAnchors: ['ca'], validationTime: VECTOR_TIME.toISOString(), expected: {},
     };
-    files.set(`${base}.eml`, built.message);
     const entity = parseEntity(built.message);
-    if (classifyEntity(entity).kind !== 'content') {
+    if (decl.compact) {
+      // Several megabytes of repetitive content: gzip (RFC 1952, mtime 0, level 9) keeps the repository small
+      // and the bytes reproducible; the manifest says so (files.compression).
+      t.files = { input: `${base}.eml.gz`, compression: 'gzip' };
+      files.set(`${base}.eml.gz`, gzipSync(built.message, { level: 9 }));
+    } else files.set(`${base}.eml`, built.message);
+    if (!decl.compact && classifyEntity(entity).kind !== 'content') {
       files.set(`${base}.der`, decodeBody(entity));
       t.files.der = `${base}.der`;
     }

@@ -71,6 +71,8 @@ export interface VectorDecl {
   requirements: string[];
   flags: Flag[];
   result: VectorResult;
+  /** Store the input gzip-compressed (a multi-megabyte message of repetitive content): `<name>.eml.gz`, no .der. */
+  compact?: true;
   /** PKI entry names whose private keys the consumer needs (to open envelopes, or to sign). */
   keys: string[];
   sign?: SignParams;

@@ -12,6 +12,7 @@ import { loadPrivateKey } from '../../src/x509/keys.js';
 import { verifyMessage } from '../../src/domsec/verify.js';
 import { layerChain, parseMessage, type EnvelopeLayer } from '../../src/message/layers.js';
 import { parseEntity } from '../../src/mime/index.js';
+import { readVectorFile } from '../../src/vectors/check.js';
 import type { Manifest } from '../../src/vectors/generate.js';
 
 const VECTORS = fileURLToPath(new URL('../../vectors/', import.meta.url));
@@ -27,7 +28,7 @@ describe('fixed golden vectors', () => {
   it('every passing vector that identifies the originator by S1 has S1 by a certificate for the From: address (RFC 8550 3; tc53 ascendant-domain was not)', () => {
     const checked: string[] = [];
     for (const t of manifest.tests.filter((x) => x.kind === 'verify' && x.expected.verdict === 'pass' && x.expected.originatorIdentifiedBy === 'originatorSignature')) {
-      const input = readFileSync(join(VECTORS, t.files.input));
+      const input = readVectorFile(join(VECTORS, t.files.input));
       const from = parseEntity(input).headers.find((h) => h.name.toLowerCase() === 'from')!.value;
       const address = /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
       const r = verifyMessage(input, { trustAnchors: [pki.ca.certDer], validationTime: new Date(t.validationTime), keys: keysOf(t.keys) });

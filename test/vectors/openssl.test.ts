@@ -13,6 +13,7 @@ import { loadPrivateKey } from '../../src/x509/keys.js';
 import { contentInfoDer, layerChain, parseMessage, type SignedLayer } from '../../src/message/layers.js';
 import { canonicalizeCrlf } from '../../src/mime/index.js';
 import { certToPem } from '../../src/x509/certificate.js';
+import { readVectorFile } from '../../src/vectors/check.js';
 import type { Manifest } from '../../src/vectors/generate.js';
 import { ATTIME, OpenSslDir, PkiFiles, printedHexField } from '../interop/openssl.js';
 
@@ -126,7 +127,7 @@ describe('OpenSSL checks every positive golden vector, layer by layer', () => {
       let layers = 0;
       for (const t of positive.filter((x) => x.kind === kind)) {
         const inputs = [t.files.input, ...(t.files.referenceOutputs ? [t.files.referenceOutputs.noEncrypt, t.files.referenceOutputs.encrypt] : [])];
-        for (const f of inputs) layers += checkLayers(readFileSync(join(VECTORS, f)), `${t.id} ${f}`, t.verify?.extraCertificates);
+        for (const f of inputs) layers += checkLayers(readVectorFile(join(VECTORS, f)), `${t.id} ${f}`, t.verify?.extraCertificates);
       }
       expect(layers).toBeGreaterThan(10);
     });

@@ -203,7 +203,7 @@ const flagVectors: VectorDecl[] = [
     .build((ctx) => ({ message: ctx.message(domainSignedMessage(ctx, ['example.test/smtp-only'])) })),
   flag('invalid-inner-signature')
     .describe('A valid domain signature over an originator signature that does not verify: a domain signer MUST NOT have produced it (draft 3.2). A receiver that checks inner signatures reports fail; one that relies on the domain signature alone (draft 3.2: not necessary to verify encapsulated signatures) reports pass: both are acceptable.')
-    .sections('3.2').notes('N8')
+    .sections('3.2').notes('N8', 'N16')
     .requirements('DOMSEC-3.2-NO-SIGNATURE-IF-INVALID')
     .flags('InvalidInnerSignature', 'InnerSignatureNotVerified')
     .result('acceptable')
@@ -211,7 +211,7 @@ const flagVectors: VectorDecl[] = [
     .build((ctx) => ({ message: ctx.message(ctx.domainSigned(tamperSignatureValue(ctx.originatorSigned()))) })),
   flag('invalid-signature-inside-envelope')
     .describe("S_domain(E(S1(C))) where S1 does not verify; E is for example.org's DCA, so the failure shows only to a receiver holding that key and checking inner signatures (fail); one that does not reports pass (draft 3.2): both are acceptable.")
-    .sections('3.2', '4.2').notes('N8')
+    .sections('3.2', '4.2').notes('N8', 'N16')
     .requirements('DOMSEC-3.2-NO-SIGNATURE-IF-INVALID', 'DOMSEC-4-DECRYPT-BEFORE-VERIFY')
     .flags('InvalidInnerSignature', 'InnerSignatureNotVerified')
     .result('acceptable')

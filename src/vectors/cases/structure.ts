@@ -84,7 +84,21 @@ function mixedRecipients(who: 'example.org/user-bob' | 'example.org/user-carol-e
     });
 }
 
+/** About 3 MiB of text content, deterministic and compressible. */
+function largeContent(): Buffer {
+  const line = 'The quarterly figures, line by line, so that a gateway streams a message of several megabytes.\r\n';
+  return Buffer.from(`Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${line.repeat(32 * 1024)}`);
+}
+
 export const structureVectors: VectorDecl[] = [
+  vector('domsec::structure::large-3mib', 'verify')
+    .describe('A domain-signed message with about 3 MiB of content (S_domain(S1(C)), 4 MiB as base64): what a gateway must stream or hold. Stored gzip-compressed (files.compression); inflate, then verify. Accept.')
+    .sections('3.2')
+    .requirements('DOMSEC-3.2-USE-DOMAIN-SIGNATURE')
+    .flags('LargeMessage')
+    .compact()
+    .expectVerify(PASS('S[domainSig](S[-](data))'))
+    .build((ctx) => ({ message: ctx.message(ctx.domainSigned(ctx.originatorSigned(largeContent()))) })),
   vector('domsec::structure::multipart-signed-originator', 'verify')
     .describe('S_domain(M1(C)): the originator signs as multipart/signed (detached, RFC 8551 3.5); the domain signature (application/pkcs7-mime) encapsulates the whole multipart/signed entity. Accept; S1 names the originator.')
     .sections('2.2', '3.2')
