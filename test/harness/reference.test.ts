@@ -26,6 +26,9 @@ describe('the reference gateway graded by every suite', () => {
       expect(bad).toEqual([]);
       expect(r.counts.PASS).toBeGreaterThan(40);
       for (const c of r.cases.filter((x) => x.verdict === 'SKIP')) expect(c.reason.length).toBeGreaterThan(10);
+      // Every case of every declared role ran: CONFORMANT (issue 13), exit status 0.
+      expect(r.verdict).toMatchObject({ verdict: 'CONFORMANT', exitCode: 0 });
+      expect(r.cases.filter((c) => c.verdict === 'NOT TESTED' || (c.verdict === 'SKIP' && c.skipKind === 'prerequisite'))).toEqual([]);
       expect(r.exitCode).toBe(0);
     });
   }
