@@ -19,6 +19,7 @@ import { itemText, type BaselineCheck, type BaselineItem } from './baseline.js';
 import type { Catalogue, CatalogueRequirement } from './catalogue.js';
 import { sectionUrl, specUrl } from './catalogue.js';
 import { countVerdicts, VERDICTS } from './results-file.js';
+import { boundStrings, detailedCases, priority, REPORT_CASES_PER_REQUIREMENT, REPORT_DETAILED_CASES } from './bounds.js';
 import { diffChains, layoutShape, parseShape, tokenLabel, type BoxLine, type LayerToken, type ShapeDrawing } from './shape.js';
 
 // ------------------------------------------------------------------ view types
@@ -91,6 +92,8 @@ export interface RequirementView {
   status: VerdictBadge;
   cases: MatrixCaseView[];
   hasCases: boolean;
+  /** How many more cases test it than the row links (bounds.ts REPORT_CASES_PER_REQUIREMENT); '' when none. */
+  moreCases: string;
   /** Why no case tests it (untestable over SMTP, or no case in this run). */
   noCases: string;
   untestable: boolean;
@@ -205,6 +208,8 @@ export interface CaseView {
   /** Sent, expected and received messages layer by layer: OIDs with names, algorithms, attributes, sizes. */
   hasDetails: boolean;
   details: MessageDetailView[];
+  /** Why the drawings and details are left out (a large run: bounds.ts REPORT_DETAILED_CASES); '' when shown. */
+  detailNote: string;
   failedChecks: FailedCheckView[];
   hasFailedChecks: boolean;
   passedChecks: PassedCheckView[];
@@ -658,10 +663,10 @@ function baselineNote(item: BaselineItem | undefined, kind: string): { text: str
   }
 }
 
-function caseView(c: CaseResult, index: number, catalogue: Map<string, CatalogueRequirement>, spec: string, baseline: Map<string, { item: BaselineItem; kind: string }>): CaseView {
+function caseView(c: CaseResult, index: number, catalogue: Map<string, CatalogueRequirement>, spec: string, baseline: Map<string, { item: BaselineItem; kind: string }>, detailed = true): CaseView {
   const e = c.evidence;
-  const shapes = shapePanels(c);
-  const details = caseDetails(c);
+  const shapes = detailed ? shapePanels(c) : [];
+  const details = detailed ? caseDetails(c) : [];
   const commands = (e.command ?? []).map(commandView);
   const failed = c.checks.filter((k) => outcomeOf(k) === 'fail');
   const passed = c.checks.filter((k) => outcomeOf(k) !== 'fail');
@@ -710,7 +715,7 @@ function caseView(c: CaseResult, index: number, catalogue: Map<string, Catalogue
           ...(e.smtp.failure ? [{ label: 'Failure', value: e.smtp.failure }] : []),
         ]
       : [],
-    transcript: (e.smtp?.transcript ?? []).join('\n'),
+    transcript: detailed ? (e.smtp?.transcript ?? []).join('\n') : '',
     hasCommands: commands.length > 0,
     commands,
     hasReceived: received.length > 0,
@@ -720,6 +725,9 @@ function caseView(c: CaseResult, index: number, catalogue: Map<string, Catalogue
     shapes,
     hasDetails: details.length > 0,
     details,
+    detailNote: detailed
+      ? ''
+      : `Drawings, layers in detail and the SMTP transcript are shown for ${REPORT_DETAILED_CASES} cases of a run at most, those that need reading first; results.json holds this case's in full.`,
     failedChecks: failed.map((k) => failedCheck(k, catalogue, spec)),
     hasFailedChecks: failed.length > 0,
     // The text of a typed check is rendered from its kind (src/harness/checks/messages.ts); acceptable and not-tested say so.
@@ -735,6 +743,16 @@ function caseView(c: CaseResult, index: number, catalogue: Map<string, Catalogue
 
 function requirementRow(id: string, req: CatalogueRequirement | undefined, results: RunResults, spec: string, anchors: Map<CaseResult, string>, status: ReqStatus): RequirementView {
   const cases = results.cases.filter((c) => caseTests(c, id));
+  // The non-passing cases first, in run order otherwise; bounded so that a row stays readable in a large run.
+  const linked =
+    cases.length <= REPORT_CASES_PER_REQUIREMENT
+      ? cases
+      : cases
+          .map((c, i) => ({ c, i, p: priority(verdictFor(c, id)) }))
+          .sort((a, b) => a.p - b.p || a.i - b.i)
+          .slice(0, REPORT_CASES_PER_REQUIREMENT)
+          .sort((a, b) => a.i - b.i)
+          .map((x) => x.c);
   const url = req ? sectionUrl(spec, req.section) : undefined;
   const statusBadge: VerdictBadge =
     status === 'UNTESTABLE' ? { label: 'UNTESTABLE', cls: 'v-none' } : status === 'NONE' ? { label: 'NOT TESTED', cls: 'v-none' } : status === 'SKIP' ? { label: 'NOT TESTED', cls: 'v-skip' } : badge(status);
@@ -749,11 +767,12 @@ function requirementRow(id: string, req: CatalogueRequirement | undefined, resul
     text: req?.text ?? 'Not in the requirement catalogue of this suite version.',
     roles: req?.roles.join(', ') ?? '',
     status: statusBadge,
-    cases: cases.map((c) => {
+    cases: linked.map((c) => {
       const v = verdictFor(c, id);
       return { id: c.id, anchor: anchors.get(c)!, ...badge(v), note: v !== c.verdict ? `case verdict ${c.verdict}` : '' };
     }),
     hasCases: cases.length > 0,
+    moreCases: cases.length > linked.length ? `and ${cases.length - linked.length} more cases (the row links ${linked.length}, those that need reading first)` : '',
     noCases: req?.untestable ? `Untestable over SMTP: ${req.untestable}` : cases.length ? '' : 'No case of this run tests it.',
     untestable: !!req?.untestable,
   };
@@ -768,8 +787,11 @@ export interface ViewOptions {
   generatedAt?: string;
 }
 
-export function buildReportView(results: RunResults, opts: ViewOptions): ReportView {
+export function buildReportView(fullResults: RunResults, opts: ViewOptions): ReportView {
   const { catalogue } = opts;
+  // Every string the page shows, bounded (bounds.ts); the counts and verdicts are unchanged by it.
+  const results = boundStrings(fullResults);
+  const detailed = detailedCases(results.cases);
   const spec = catalogue.spec;
   const byId = new Map(catalogue.requirements.map((r) => [r.id, r]));
   const m = results.meta;
@@ -859,7 +881,7 @@ export function buildReportView(results: RunResults, opts: ViewOptions): ReportV
     requirements,
     hasUncatalogued: uncatalogued.length > 0,
     uncatalogued,
-    cases: results.cases.map((c, i) => caseView(c, i, byId, spec, baselineIndex)),
+    cases: results.cases.map((c, i) => caseView(c, i, byId, spec, baselineIndex, detailed.has(i))),
     filters: VERDICTS.map((v) => ({ verdict: v, label: v, count: counts[v], cls: badge(v).cls })),
   };
 }
