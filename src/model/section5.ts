@@ -1,7 +1,7 @@
 /**
  * Executable model of draft-melnikov-smime-msa-to-mda-02 Section 5 (applying a domain signature when
  * Mail List Agents may be present) and Section 3.2 (when a domain signature may be generated at all),
- * over abstract layer trees (tree.ts). Written from the draft text and /work/shared/spec/NOTES.md, not
+ * over abstract layer trees (tree.ts). Written from the draft text and the interpretation notes (docs/interpretations.md), not
  * from the engine (src/domsec/apply.ts): the property tests compare the two.
  *
  * Refusals (3.2 "a 'domain signature' MUST NOT be generated"; nothing is produced). When several apply,
