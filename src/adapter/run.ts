@@ -36,7 +36,7 @@ export interface ClientRunOptions {
  * What the command wrote at `path`: only a regular file no bigger than the limit is read, opened without
  * following a symbolic link (a command may leave one pointing anywhere, e.g. at the suite's own keys).
  */
-async function readOutput(path: string): Promise<OutputFile> {
+export async function readOutput(path: string): Promise<OutputFile> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

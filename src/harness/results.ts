@@ -15,7 +15,8 @@ export const RESULTS_FORMAT = 'domsec-results/1';
 
 export { requirementCatalogue } from './catalogue.js';
 
-function atomicWrite(path: string, data: string): void {
+/** Written whole or not at all: a temp file beside it, then renamed into place. */
+export function atomicWrite(path: string, data: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, data);

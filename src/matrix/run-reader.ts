@@ -4,14 +4,13 @@
  * decrypt command layer by layer (src/matrix/reader.ts says why), each bounded by the command adapter's
  * spawn (own process group, time bound, output tails). Every case started ends with a verdict.
  */
-import { constants } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadRunPki, runPool } from '../harness/run.js';
 import type { CaseResult } from '../harness/model.js';
 import { runCommand } from '../adapter/spawn.js';
+import { readOutput } from '../adapter/run.js';
 import { PrivateWorkdir } from '../adapter/workdir.js';
-import { MAX_OUTPUT_FILE_BYTES } from '../adapter/limits.js';
 import { parseMessage, type SignedLayer } from '../message/layers.js';
 import { loadPrivateKey } from '../x509/keys.js';
 import { MAX_READER_STEPS } from './limits.js';
@@ -30,24 +29,6 @@ export interface ReaderRunOptions {
   onResult?: (r: CaseResult, done: number, total: number) => void;
 }
 
-/** What a command wrote: a regular file within the limit, opened without following a symbolic link. */
-async function readOutput(path: string): Promise<{ bytes?: Buffer; problem?: string }> {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? {} : { problem: code === 'ELOOP' ? 'a symbolic link, not a file' : `unreadable (${code})` };
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) return { problem: 'not a regular file' };
-    if (st.size > MAX_OUTPUT_FILE_BYTES) return { problem: `a file of ${st.size} bytes, over the ${MAX_OUTPUT_FILE_BYTES}-byte limit` };
-    return { bytes: await handle.readFile() };
-  } finally {
-    await handle.close();
-  }
-}
 
 /** The label of the next layer in what the tool wrote, and which command opens it; undefined: content. */
 function nextLayer(bytes: Buffer): { kind: 'verify' | 'decrypt'; label: string } | { kind: 'content' } | { kind: 'unreadable'; why: string } | { kind: 'nested'; why: string } {

@@ -7,11 +7,11 @@
  * committed snapshot are drawn from. An implementation that is not installed is skipped with the reason.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseResult, CaseVerdict } from '../harness/model.js';
 import { runResults, type RunResults } from '../harness/run.js';
-import { writeResults } from '../harness/results.js';
+import { atomicWrite, writeResults } from '../harness/results.js';
 import { runClientSuite } from '../adapter/run.js';
 import type { ClientCaseDecl } from '../adapter/model.js';
 import { runCommand } from '../adapter/spawn.js';
@@ -122,15 +122,6 @@ function requirementCell(id: string, requirement: string, cases: readonly CaseRe
   return { verdict: worst, reason: `${tally} of ${testing.length} case(s); ${which[0]!.c.id}: ${which[0]!.c.reason}`, ...(worst === 'FAIL' || worst === 'WARN' ? { requirement } : {}), href: `${id}/report.html#${requirementAnchor(requirement)}` };
 }
 
-function atomicWrite(path: string, data: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    throw new DomsecError('WRITE_FAILED', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
 /** The matrix: each implementation probed, run and written under out/<id>/, then out/matrix.json. */
 export async function runMatrix(opts: MatrixOptions): Promise<{ matrix: Matrix; results: Map<string, RunResults> }> {
