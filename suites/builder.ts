@@ -54,6 +54,11 @@ export class CaseBuilder extends DeclBuilder<CaseDecl, string> {
     this.d.policy = p;
     return this;
   }
+  /** Case (c): send to the fixed address <user>@<remote>, whose certificate the gateway holds (CaseDecl.endRecipient). */
+  endRecipient(user: string): this {
+    this.d.endRecipient = user;
+    return this;
+  }
   skipIf(fn: (ctx: CaseContext) => string | undefined): this {
     this.d.skipIf = fn;
     return this;

@@ -47,6 +47,13 @@ export const domainSignerCases: CaseDecl[] = [
     .outbound({ authenticate: 'if-available' })
     .expect({ kind: 'no-domain-signature' })
     .build((ctx) => ctx.message(ctx.signed(ctx.content, [`${ctx.remote}/user-alice`]), `Alice <alice@${ctx.remote}>`)),
+  testCase('domsec::signer::two-algorithms-same-signature-type', 'domain-signer', 'domain-signer')
+    .title('A gateway that domain-signs with two algorithms (profile feature dual-algorithm-signing): one SignerInfo per algorithm, the same SignatureType content in every one (3.1.1)')
+    .requirements('DOMSEC-3.1-GENERATE-SIGNATURE-TYPE', 'DOMSEC-3.1.1-SAME-CONTENT')
+    .features('dual-algorithm-signing')
+    .outbound()
+    .expect({ kind: 'domain-signed', shape: { noEncrypt: 'S[domainSig](S[-](data))', encrypt: 'E(S[domainSig](S[-](data)))' }, keepOriginatorSignature: true, sameSignatureTypeInEverySigner: true })
+    .build((ctx) => ctx.message(s1(ctx), alice(ctx))),
 ];
 
 /** The outbound DCA (cases c and d): only when the profile's policy encrypts outbound mail. */
@@ -57,5 +64,13 @@ export const outboundDcaCases: CaseDecl[] = [
     .outbound()
     .onlyPolicy('encrypt')
     .expect({ kind: 'encrypted-for-recipient-dca', shape: 'E(S[domainSig](S[-](data)))' })
+    .build((ctx) => ctx.message(s1(ctx), alice(ctx))),
+  testCase('domsec::dca::case-c-end-recipient', 'outbound-dca', 'outbound-dca')
+    .title("Case (c): the domain's DCA encrypts for the end recipient's own certificate (bob@<remote>, listed in the profile's endRecipientCertificates), with originatorInfo (N13), domain-signed first")
+    .requirements('DOMSEC-4-DCA-CASES', 'DOMSEC-4.1-RECIPIENT-INFO', 'DOMSEC-4.1-DCA-NAMING', 'DOMSEC-4-SIGN-BEFORE-ENCRYPT')
+    .outbound()
+    .onlyPolicy('encrypt')
+    .endRecipient('bob')
+    .expect({ kind: 'encrypted-for-end-recipient', shape: 'E(S[domainSig](S[-](data)))' })
     .build((ctx) => ctx.message(s1(ctx), alice(ctx))),
 ];

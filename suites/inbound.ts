@@ -171,6 +171,13 @@ const verifierCases: CaseDecl[] = [
       const headers = ctx.headers('unused').filter(([n]) => n !== 'From');
       return Buffer.concat([Buffer.from(headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')), ctx.domainSigned(ctx.signed(ctx.content, [`${ctx.remote}/user-alice`]), [`${ctx.remote}/signer-rsa`])]);
     }),
+  testCase('domsec::verifier::originator-identified-by-certificate', 'inbound-verifier', 'inbound-verifier')
+    .title("Domain-signed mail over alice's signature: the originator identified by the name in her certificate (3.2 SHOULD), as the RFC 7281 smime-identifier of Authentication-Results (profile feature smime-identifier)")
+    .requirements('DOMSEC-3.2-ORIGINATOR-NAME')
+    .features('smime-identifier')
+    .inbound()
+    .expect({ kind: 'verdict', verdict: 'pass', originatorIdentifier: true })
+    .build((ctx) => ctx.message(ctx.domainSigned(ctx.signed(ctx.content, [`${ctx.remote}/user-alice`]), [`${ctx.remote}/signer-rsa`]), remoteAlice(ctx))),
 ];
 
 export const inboundVerifierCases: CaseDecl[] = [...vectorCases, ...verifierCases];

@@ -67,10 +67,13 @@ async function run(o: ReferenceRunOptions, tlsDir: string | undefined): Promise<
       nextHop: { host: sink.host, port: sink.port, ...(tls ? { requireTls: true, tlsCaFile: tls.sinkCert } : {}) },
       ...(tls ? { tls: { key: tls.gatewayKey, cert: tls.gatewayCert } } : {}),
       pki: o.pkiDir,
-      signers: [`${REFERENCE_DOMAIN}/signer-rsa`],
+      // Two algorithms (RSA and EC), so that the dual-algorithm-signing case observes draft 3.1.1's same SignatureType.
+      signers: [`${REFERENCE_DOMAIN}/signer-rsa`, `${REFERENCE_DOMAIN}/signer-ec`],
       dca: `${REFERENCE_DOMAIN}/dca-rsa`,
       policy: { encryptOutbound: o.encryptOutbound },
       recipientDcas: { [REFERENCE_REMOTE]: `${REFERENCE_REMOTE}/dca-rsa` },
+      // Case (c): bob's own certificate, as the profile's endRecipientCertificates declares (draft 4.1).
+      recipientCertificates: { [`bob@${REFERENCE_REMOTE}`]: `${REFERENCE_REMOTE}/user-bob` },
       users: { [ALICE.user]: ALICE.pass },
       authservId: `mx.${REFERENCE_DOMAIN}`,
       validationTime: DEFAULT_VALIDATION_TIME,
@@ -93,6 +96,8 @@ async function run(o: ReferenceRunOptions, tlsDir: string | undefined): Promise<
         timeouts: { caseMs: 5_000, runMs: 300_000 },
         concurrency: o.concurrency ?? 4,
         validationTime: DEFAULT_VALIDATION_TIME,
+        features: ['dual-algorithm-signing', 'smime-identifier'],
+        endRecipientCertificates: [`bob@${REFERENCE_REMOTE}`],
       };
       const profile = typeof o.profile === 'function' ? o.profile(base) : { ...base, ...o.profile };
       return await runSuite({ profile, cases: o.cases, suiteVersion: o.suiteVersion, sink, ...(o.onResult ? { onResult: o.onResult } : {}), ...(o.skipPreflight ? { skipPreflight: true } : {}), ...(o.grader ? { grader: o.grader } : {}) });

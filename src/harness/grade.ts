@@ -36,6 +36,9 @@ import { originatorKeptCheck } from './checks/originator-kept.js';
 import { emptyLayerCheck } from './checks/empty-layer.js';
 import { mlAttributesCheck } from './checks/ml-attributes.js';
 import { lowerEnvelopeCheck } from './checks/lower-envelope.js';
+import { sameSignatureTypeCheck } from './checks/same-signature-type.js';
+import { endRecipientInfoCheck } from './checks/end-recipient.js';
+import { originatorIdentifierCheck } from './checks/originator-identifier.js';
 
 export { normalizeShape } from './checks/shape.js';
 
@@ -51,6 +54,8 @@ export interface GradeContext {
   keys: RecipientKey[];
   /** Certificate of the remote domain's DCA, which outbound encryption must address. */
   remoteDcaCert?: Buffer;
+  /** Case (c): the end recipient's certificate the case's outbound encryption must address (CaseDecl.endRecipient). */
+  endRecipientCert?: Buffer;
   /** How the gateway flags a verdict (N14): Authentication-Results smime, or a named header. */
   flag: { method: 'authentication-results'; authservId?: string } | { method: 'header'; name: string; passPattern: string };
 }
@@ -90,6 +95,23 @@ export function smimeResults(raw: Buffer, flag: GradeContext['flag']): string[] 
   return headers
     .filter((h) => !flag.authservId || h.trim().toLowerCase().startsWith(flag.authservId.toLowerCase()))
     .flatMap((h) => [...h.matchAll(/\bsmime\s*=\s*([a-z]+)/gi)].map((m) => m[1]!.toLowerCase()));
+}
+
+/**
+ * RFC 7281 section 3: the `smime-identifier` property (ptype body) of Authentication-Results smime results,
+ * unquoted (RFC 8601 2.2 pvalue). Only this authserv-id's headers when the profile names one.
+ */
+export function smimeIdentifiers(raw: Buffer, flag: GradeContext['flag']): string[] {
+  let headers: string[];
+  try {
+    headers = getHeaders(parseEntity(raw), 'Authentication-Results');
+  } catch {
+    return [];
+  }
+  const authservId = flag.method === 'authentication-results' ? flag.authservId : undefined;
+  return headers
+    .filter((h) => !authservId || h.trim().toLowerCase().startsWith(authservId.toLowerCase()))
+    .flatMap((h) => [...h.matchAll(/\bbody\.smime-identifier\s*=\s*("(?:[^"\\]|\\.)*"|[^\s;()]+)/gi)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/\\(.)/g, '$1') : m[1]!)));
 }
 
 type EvidenceContext = Pick<GradeContext, 'trustAnchors' | 'validationTime' | 'keys' | 'extraCertificates' | 'remoteDcaCert'>;
@@ -160,7 +182,7 @@ export function* gradeSteps(decl: CaseDecl, sent: Buffer, smtp: SubmitResult, ca
     yield `parse relayed message ${i + 1}`;
     const p = parsed(m.raw, g.keys);
     yield `verify relayed message ${i + 1}`;
-    received.push({ ...p, shape: p.root ? shapeOf(p.root) : '(unparseable)', smime: smimeResults(m.raw, g.flag), verification: p.root ? verifyForEvidence(p.root, verifyOptions(g)) : undefined });
+    received.push({ ...p, shape: p.root ? shapeOf(p.root) : '(unparseable)', smime: smimeResults(m.raw, g.flag), ...(decl.expect.kind === 'verdict' && decl.expect.originatorIdentifier ? { smimeIdentifiers: smimeIdentifiers(m.raw, g.flag) } : {}), verification: p.root ? verifyForEvidence(p.root, verifyOptions(g)) : undefined });
   }
   yield 'grade';
   // `sent` is the runner's to fill (src/harness/run.ts); the grader adds what it parsed of it.
@@ -206,6 +228,7 @@ function gradeReceived(decl: CaseDecl, sentRoot: Layer | undefined, smtp: Submit
     const also = decl.requirements.filter((r) => r !== flagRequirement && r !== e.acceptableRequirement && strengthOf(r) === 'MUST' && requirement(r).roles.some((role) => role === 'inbound-verifier' || role === 'inbound-dca'));
     checks.push(...verdictChecks(e, flagRequirement, out.smime[0], g.flag.method === 'header', also));
     if (e.decrypted) checks.push(decryptedCheck(root, out.shape));
+    if (e.originatorIdentifier) checks.push(originatorIdentifierCheck(sentRoot ? verifyLayers(sentRoot, verifyOptions(g)) : undefined, out.smimeIdentifiers ?? []));
     return done(checks);
   }
 
@@ -219,6 +242,15 @@ function gradeReceived(decl: CaseDecl, sentRoot: Layer | undefined, smtp: Submit
     evidence.expectedShape = e.shape;
     evidence.expectedLayers = expectedLayers(e.shape, evidence.sentLayers, g.local);
     checks.push(...dcaEncryptionChecks(root, out.shape, g.remoteDcaCert));
+    checks.push(...originatorInfoChecks(addedEnvelopes(root, sentRoot), g.local, 'DOMSEC-4.1-DCA-NAMING'));
+    return done(checks);
+  }
+
+  if (e.kind === 'encrypted-for-end-recipient') {
+    evidence.expectedShape = e.shape;
+    evidence.expectedLayers = expectedLayers(e.shape, evidence.sentLayers, g.local);
+    checks.push(...dcaEncryptionChecks(root, out.shape, undefined));
+    checks.push(endRecipientInfoCheck(root, g.endRecipientCert));
     checks.push(...originatorInfoChecks(addedEnvelopes(root, sentRoot), g.local, 'DOMSEC-4.1-DCA-NAMING'));
     return done(checks);
   }
@@ -240,6 +272,8 @@ function gradeReceived(decl: CaseDecl, sentRoot: Layer | undefined, smtp: Submit
   checks.push(signatureTypeSignedCheck(report), encapsulatesCheck(report));
   if (e.keepOriginatorSignature && sentRoot) checks.push(originatorKeptCheck(sentRoot, root));
   if (e.emptyLayer) checks.push(emptyLayerCheck(root));
+  // A gateway declaring dual-algorithm signing: its SignerInfos must carry the same SignatureType (3.1.1).
+  if (e.sameSignatureTypeInEverySigner) checks.push(sameSignatureTypeCheck(root));
   if (e.mlAttributesCarried && sentRoot) {
     const ml = mlAttributesCheck(sentRoot, root);
     if (ml) checks.push(ml);

@@ -36,7 +36,7 @@ export interface CommandRun {
 
 export type Expectation =
   /** Outbound: relayed once, with a valid domain signature for the local domain, in the prescribed shape. */
-  | { kind: 'domain-signed'; shape: { noEncrypt: string; encrypt: string }; keepOriginatorSignature?: boolean; emptyLayer?: boolean; mlAttributesCarried?: boolean }
+  | { kind: 'domain-signed'; shape: { noEncrypt: string; encrypt: string }; keepOriginatorSignature?: boolean; emptyLayer?: boolean; mlAttributesCarried?: boolean; sameSignatureTypeInEverySigner?: boolean }
   /** Outbound: the gateway must not produce a domain signature (draft 3.2): reject, or relay without one. */
   | { kind: 'no-domain-signature' }
   /**
@@ -45,13 +45,23 @@ export type Expectation =
    */
   | { kind: 'encrypted-for-recipient-dca'; shape: string }
   /**
+   * Outbound DCA, case (c) (draft 4, 4.1: "the end recipient's certificate"): relayed encrypted with a
+   * RecipientInfo for the end recipient's own certificate (the case's `endRecipient`), originatorInfo (N13),
+   * domain-signed inside.
+   */
+  | { kind: 'encrypted-for-end-recipient'; shape: string }
+  /**
    * Inbound: delivered with an Authentication-Results smime result (N14), decrypted when it was for the local
    * DCA. `requirement`: the receiving requirement the flag is graded on (default: the case's first).
    * `acceptable`: other verdicts the draft also allows (Wycheproof's `acceptable`), graded on
    * `acceptableRequirement` and explained by `acceptableWhy` (e.g. draft 3.2: a receiver need not verify
    * the signatures a domain signature encapsulates, N16).
    */
-  | { kind: 'verdict'; verdict: Verdict; decrypted?: boolean; requirement?: RequirementId; acceptable?: Array<'pass' | 'flagged'>; acceptableRequirement?: RequirementId; acceptableWhy?: string };
+  | { kind: 'verdict'; verdict: Verdict; decrypted?: boolean; requirement?: RequirementId; acceptable?: Array<'pass' | 'flagged'>; acceptableRequirement?: RequirementId; acceptableWhy?: string; originatorIdentifier?: boolean };
+/*
+ * `originatorIdentifier` (verdict): the delivered message's Authentication-Results must identify the originator
+ * by the name in its signature's certificate (draft 3.2 SHOULD; RFC 7281 `body.smime-identifier`).
+ */
 
 export interface CaseDecl {
   /** Namespaced id, e.g. domsec::section5::example-4. */
@@ -75,6 +85,13 @@ export interface CaseDecl {
   policy?: 'encrypt' | 'noEncrypt';
   /** Optional features the vendor must declare, else SKIP. */
   features?: string[];
+  /**
+   * Case (c): the case is sent to this fixed user of the remote domain (`<endRecipient>@<remote>`, certificate
+   * `<remote>/user-<endRecipient>` in the test PKI) instead of a per-run address, so that the gateway can be
+   * configured in advance with the end recipient's certificate; SKIP unless the profile's
+   * endRecipientCertificates lists the address.
+   */
+  endRecipient?: string;
   /** A prerequisite the profile or PKI does not meet: the reason the case is SKIPPED, or undefined to run it. */
   skipIf?: (ctx: CaseContext) => string | undefined;
   build(ctx: CaseContext): Buffer;

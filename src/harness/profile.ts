@@ -29,6 +29,8 @@ export interface Profile {
   timeouts?: { caseMs?: number; runMs?: number };
   concurrency?: number;
   features?: string[];
+  /** Case (c) (draft 4, 4.1): addresses of the remote domain whose end recipients' own certificates the gateway encrypts for. */
+  endRecipientCertificates?: string[];
   validationTime?: string;
 }
 

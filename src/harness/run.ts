@@ -166,7 +166,12 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
     if (useAuth && !endpoint.auth) return skip('needs SMTP AUTH credentials for the originator (submission.outbound.auth)', 'prerequisite');
     if (Date.now() > deadline) return { ...base, verdict: 'ERROR', reason: 'the run time bound was reached before this case started', durationMs: 0 };
     const rcptDomain = decl.direction === 'outbound' ? remote : profile.domain;
-    const rcpt = `case-${index + 1}.${runId}@${rcptDomain}`;
+    // Case (c): a fixed end recipient whose certificate the gateway was given in advance (the profile lists it).
+    const endRecipient = decl.endRecipient && decl.direction === 'outbound' ? `${decl.endRecipient}@${remote}` : undefined;
+    if (endRecipient && !(profile.endRecipientCertificates ?? []).some((a) => a.toLowerCase() === endRecipient.toLowerCase())) {
+      return skip(`case (c) needs the gateway to hold the end recipient's own certificate for ${endRecipient}: the profile's endRecipientCertificates does not list it`, 'feature');
+    }
+    const rcpt = endRecipient ?? `case-${index + 1}.${runId}@${rcptDomain}`;
     const messageId = `<case-${index + 1}.${runId}@domsec-suite.test>`;
     const ctx = new CaseContext(pki, profile.domain, remote, rcpt, messageId, validationTime, CONTENT, replaced);
     const why = decl.skipIf?.(ctx);
@@ -192,7 +197,8 @@ export async function runSuite(opts: RunOptions): Promise<RunResults> {
       const remaining = Math.max(0, Math.min(caseMs, deadline - Date.now()));
       const captured = smtp.accepted ? await sink.waitFor(rcpt, remaining) : await sink.waitFor(rcpt, Math.min(AFTER_REJECT_SETTLE_MS, remaining), 0);
       // Relayed to the wrong recipient: what arrived for no case recipient of this run counts as evidence, not as this case's output.
-      const graded = await gradeWithin((opts.grader ?? gradeSteps)(decl, message, smtp, captured, g), deadline);
+      const gCase: GradeContext = endRecipient ? { ...g, endRecipientCert: ctx.cert(`${remote}/user-${decl.endRecipient!}`) } : g;
+      const graded = await gradeWithin((opts.grader ?? gradeSteps)(decl, message, smtp, captured, gCase), deadline);
       graded.evidence.sent = { bytes: message.length, shape: graded.sentShape, messageId, mailFrom, rcptTo: [rcpt] };
       return { ...base, verdict: graded.verdict, reason: graded.reason, checks: graded.checks, evidence: graded.evidence, durationMs: Date.now() - t0 };
     } catch (e) {

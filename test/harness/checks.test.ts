@@ -26,6 +26,9 @@ import { domainSignerCases } from '../../suites/domain-signer.js';
 import { section5Cases } from '../../suites/section5.js';
 import { entry, keyOf, testPki } from '../helpers/pki.js';
 import { fixture, VALIDATION_TIME } from '../helpers/messages.js';
+import { domainSignerInputs, signedLayer } from '../../src/message/build.js';
+import { signatureTypeAttribute } from '../../src/domsec/signature-type.js';
+import * as O from '../../src/asn1/oids.js';
 
 const LOCAL = 'example.org';
 const REMOTE = 'example.test';
@@ -217,5 +220,105 @@ describe('the catalogue and the cases', () => {
     expect(a('domsec::signer::unsigned-authenticated')).toBe('external');
     expect(a('domsec::signer::refuse-unauthenticated')).toBe('none');
     expect(a('domsec::signer::refuse-invalid-signature')).toBe('if-available');
+  });
+});
+
+describe('SignatureType identical in every SignerInfo when the gateway signs with two algorithms (3.1.1)', () => {
+  const d = (): CaseDecl => byId('domsec::signer::two-algorithms-same-signature-type');
+  const signers = () => [keyOf(pki, `${LOCAL}/signer-rsa`), keyOf(pki, `${LOCAL}/signer-ec`)];
+  const sameCheck = (r: ReturnType<typeof grade>) => r.checks.find((k) => k.kind === 'same-signature-type')!;
+
+  it('the case needs the profile feature dual-algorithm-signing (SKIP, not FAIL, without it)', () => {
+    expect(d().features).toEqual(['dual-algorithm-signing']);
+  });
+
+  it('RSA and EC SignerInfos with the same SignatureType pass', () => {
+    const sent = build(d());
+    const out = applyDomainSignature(sent, { signers: signers(), dca: keyOf(pki, `${LOCAL}/dca-rsa`), policy: { encryptOutbound: false }, trustAnchors: [pki.ca.certDer], validationTime: VALIDATION_TIME }).message;
+    const r = grade(d(), sent, accepted, [captured(out)], g);
+    expect(r.verdict).toBe('PASS');
+    expect(sameCheck(r)).toMatchObject({ outcome: 'pass', requirement: 'DOMSEC-3.1.1-SAME-CONTENT', strength: 'MUST' });
+    expect(sameCheck(r).message).toMatch(/2 SignerInfo\(s\), 2 signature algorithm\(s\)/);
+  });
+
+  it('one SignerInfo only: the rule is NOT TESTED, never PASS', () => {
+    const sent = build(d());
+    const out = applyDomainSignature(sent, { signers: [signers()[0]!], dca: keyOf(pki, `${LOCAL}/dca-rsa`), policy: { encryptOutbound: false }, trustAnchors: [pki.ca.certDer], validationTime: VALIDATION_TIME }).message;
+    const r = grade(d(), sent, accepted, [captured(out)], g);
+    expect(sameCheck(r).outcome).toBe('not-tested');
+    expect(r.reason).toMatch(/not tested: DOMSEC-3\.1\.1-SAME-CONTENT/);
+  });
+
+  it('the EC SignerInfo carrying a different SignatureType content fails on DOMSEC-3.1.1-SAME-CONTENT', () => {
+    const sent = build(d());
+    const [rsa, ec] = domainSignerInputs(signers());
+    const out = signedLayer(sent, { signers: [rsa!, { ...ec!, signedAttributes: [signatureTypeAttribute([O.id_sti_domainSig, O.id_sti_reviewSig])] }] });
+    const r = grade(d(), sent, accepted, [captured(out)], g);
+    expect(r.verdict).toBe('FAIL');
+    expect(sameCheck(r)).toMatchObject({ outcome: 'fail', requirement: 'DOMSEC-3.1.1-SAME-CONTENT' });
+  });
+});
+
+describe("case (c): the DCA encrypts for the end recipient's own certificate (draft 4, 4.1)", () => {
+  const d = (): CaseDecl => byId('domsec::dca::case-c-end-recipient');
+  const bob = () => entry(pki, `${REMOTE}/user-bob`).certDer;
+  const gc = (): GradeContext => ({ ...g, policy: 'encrypt', endRecipientCert: bob() });
+  const relay = (sent: Buffer, recipient: Buffer): Buffer =>
+    applyDomainSignature(sent, { signers: [keyOf(pki, `${LOCAL}/signer-rsa`)], dca: keyOf(pki, `${LOCAL}/dca-rsa`), policy: { encryptOutbound: true }, encryptFor: [{ certDer: recipient }], trustAnchors: [pki.ca.certDer], validationTime: VALIDATION_TIME }).message;
+  const endCheck = (r: ReturnType<typeof grade>) => r.checks.find((k) => k.kind === 'end-recipient-info')!;
+
+  it('is sent to the fixed address bob@<remote>, under an encrypt policy only', () => {
+    expect(d()).toMatchObject({ endRecipient: 'bob', policy: 'encrypt', role: 'outbound-dca' });
+  });
+
+  it("encrypted for bob's own certificate passes", () => {
+    const sent = build(d());
+    const r = grade(d(), sent, accepted, [captured(relay(sent, bob()))], gc());
+    expect(r.verdict).toBe('PASS');
+    expect(endCheck(r)).toMatchObject({ outcome: 'pass', requirement: 'DOMSEC-4.1-RECIPIENT-INFO' });
+  });
+
+  it("encrypted for the recipient domain's DCA instead (case d) fails on DOMSEC-4.1-RECIPIENT-INFO", () => {
+    const sent = build(d());
+    const r = grade(d(), sent, accepted, [captured(relay(sent, entry(pki, `${REMOTE}/dca-rsa`).certDer))], gc());
+    expect(r.verdict).toBe('FAIL');
+    expect(endCheck(r)).toMatchObject({ outcome: 'fail', requirement: 'DOMSEC-4.1-RECIPIENT-INFO' });
+  });
+
+  it('relayed unencrypted fails on DOMSEC-4-DCA-CASES', () => {
+    const sent = build(d());
+    const out = applyDomainSignature(sent, { signers: [keyOf(pki, `${LOCAL}/signer-rsa`)], dca: keyOf(pki, `${LOCAL}/dca-rsa`), policy: { encryptOutbound: false }, trustAnchors: [pki.ca.certDer], validationTime: VALIDATION_TIME }).message;
+    const r = grade(d(), sent, accepted, [captured(out)], gc());
+    expect(r.verdict).toBe('FAIL');
+    expect(r.checks.find((k) => k.kind === 'encrypted')).toMatchObject({ outcome: 'fail', requirement: 'DOMSEC-4-DCA-CASES' });
+  });
+});
+
+describe("the originator identified by the name in its certificate (3.2 SHOULD, RFC 7281 smime-identifier)", () => {
+  const d = (): CaseDecl => byId('domsec::verifier::originator-identified-by-certificate');
+  const withAr = (raw: Buffer, value: string): Buffer => Buffer.concat([Buffer.from(`Authentication-Results: mx.example.org; smime=pass body.smime-identifier=${value} body.smime-part=1\r\n`), raw]);
+  const idCheck = (r: ReturnType<typeof grade>) => r.checks.find((k) => k.kind === 'originator-identifier')!;
+
+  it('needs the profile feature smime-identifier (SKIP, not FAIL, without it)', () => {
+    expect(d().features).toEqual(['smime-identifier']);
+  });
+
+  it("alice's certificate address passes, in any case and quoted (RFC 8601 pvalue, N9)", () => {
+    const sent = build(d());
+    for (const v of [`alice@${REMOTE}`, `"ALICE@${REMOTE}"`]) {
+      const r = grade(d(), sent, accepted, [captured(withAr(sent, v))], g);
+      expect(r.verdict).toBe('PASS');
+      expect(idCheck(r)).toMatchObject({ outcome: 'pass', requirement: 'DOMSEC-3.2-ORIGINATOR-NAME', strength: 'SHOULD' });
+    }
+  });
+
+  it("another name (the domain signer's) or none warns: a SHOULD, never a FAIL", () => {
+    const sent = build(d());
+    const other = grade(d(), sent, accepted, [captured(withAr(sent, `signer@${REMOTE}`))], g);
+    expect(other.verdict).toBe('WARN');
+    expect(idCheck(other)).toMatchObject({ outcome: 'fail', expected: `alice@${REMOTE}` });
+    const none = grade(d(), sent, accepted, [captured(stamped(sent, 'pass'))], g);
+    expect(none.verdict).toBe('WARN');
+    expect(idCheck(none).found).toBe('(none)');
   });
 });

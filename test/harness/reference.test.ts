@@ -30,6 +30,13 @@ describe('the reference gateway graded by every suite', () => {
       expect(r.verdict).toMatchObject({ verdict: 'CONFORMANT', exitCode: 0 });
       expect(r.cases.filter((c) => c.verdict === 'NOT TESTED' || (c.verdict === 'SKIP' && c.skipKind === 'prerequisite'))).toEqual([]);
       expect(r.exitCode).toBe(0);
+      // The optional behaviours the reference is configured with (two signers, bob's own certificate, smime-identifier) are observed, not skipped.
+      const verdictOf = (id: string) => r.cases.find((c) => c.id === id)!;
+      expect(verdictOf('domsec::signer::two-algorithms-same-signature-type')).toMatchObject({ verdict: 'PASS' });
+      expect(verdictOf('domsec::signer::two-algorithms-same-signature-type').checks.find((k) => k.kind === 'same-signature-type')).toMatchObject({ outcome: 'pass' });
+      expect(verdictOf('domsec::verifier::originator-identified-by-certificate').checks.find((k) => k.kind === 'originator-identifier')).toMatchObject({ outcome: 'pass' });
+      if (encryptOutbound) expect(verdictOf('domsec::dca::case-c-end-recipient').checks.find((k) => k.kind === 'end-recipient-info')).toMatchObject({ outcome: 'pass' });
+      else expect(verdictOf('domsec::dca::case-c-end-recipient')).toMatchObject({ verdict: 'SKIP', skipKind: 'policy' });
     });
   }
 });

@@ -19,6 +19,8 @@ export interface Received {
   shape: string;
   smime: string[];
   verification?: VerificationReport;
+  /** RFC 7281 `smime-identifier` values of its Authentication-Results (draft 3.2's originator name). */
+  smimeIdentifiers?: string[];
 }
 
 export interface CheckInput {
